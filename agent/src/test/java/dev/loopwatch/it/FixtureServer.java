@@ -1,0 +1,166 @@
+package dev.loopwatch.it;
+
+import dev.loopwatch.core.LoopWatch;
+import dev.loopwatch.core.Status;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Netty HTTP server run in a forked JVM under the agent by the integration tests. Compiled against
+ * the Netty 4.1 API, which Netty 4.2 keeps, so the same class runs on either line's jars.
+ * Prints {@code PORT=n} on standard output once it listens on 127.0.0.1.
+ */
+public final class FixtureServer {
+    private static final ExecutorService PLAIN_POOL = Executors.newSingleThreadExecutor();
+
+    private FixtureServer() {
+    }
+
+    @SuppressWarnings("deprecation") // NioEventLoopGroup/EpollEventLoopGroup: deprecated in 4.2, the 4.1 API
+    public static void main(String[] args) throws Exception {
+        boolean epoll = args.length > 0 && args[0].equals("epoll");
+        EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        EventLoopGroup workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
+        Channel channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Handler());
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        System.out.println("PORT=" + ((java.net.InetSocketAddress) channel.localAddress()).getPort());
+        System.out.flush();
+        channel.closeFuture().sync();
+    }
+
+    /** The HTTP handler: every endpoint's work is in a method of its own, so it is the culprit frame. */
+    static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            long ms = uri.parameters().containsKey("ms") ? Long.parseLong(uri.parameters().get("ms").get(0)) : 0;
+            String body;
+            switch (uri.path()) {
+                case "/fast": body = "ok"; break;
+                case "/spin": body = Long.toString(spin(ms)); break;
+                case "/sleep": body = Long.toString(sleep(ms)); break;
+                case "/execute":
+                    ctx.channel().eventLoop().execute(new StallingTask(ms));
+                    body = "queued";
+                    break;
+                case "/schedule":
+                    ctx.channel().eventLoop().schedule(new ScheduledStall(ms), 5, TimeUnit.MILLISECONDS);
+                    body = "scheduled";
+                    break;
+                case "/executor":
+                    PLAIN_POOL.submit(new StallingTask(ms));
+                    body = "submitted";
+                    break;
+                case "/status": body = status(); break;
+                default: body = "no such path";
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            ctx.writeAndFlush(response);
+        }
+
+        /** Burns CPU for {@code ms} without any blocking call; returns the nanoseconds it took. */
+        static long spin(long ms) {
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(ms);
+            long x = 0;
+            while (System.nanoTime() < deadline) {
+                x += x * 31 + 7;
+            }
+            if (x == 42) {
+                System.out.print("");
+            }
+            return System.nanoTime() - start;
+        }
+
+        /** Sleeps {@code ms} on the calling thread; returns the nanoseconds it took. */
+        static long sleep(long ms) throws InterruptedException {
+            long start = System.nanoTime();
+            Thread.sleep(ms);
+            return System.nanoTime() - start;
+        }
+
+        static String status() {
+            LoopWatch engine = LoopWatch.current();
+            if (engine == null) {
+                return "{\"running\":false}";
+            }
+            Status s = engine.status();
+            return "{\"running\":" + s.running() + ",\"errors\":" + s.errors() + ",\"stalls\":" + s.stalls()
+                    + ",\"loops\":" + s.loops() + ",\"dropped\":" + s.dropped() + ",\"log\":\"" + s.log()
+                    + "\",\"instrumentations\":{" + instrumentations(s) + "}}";
+        }
+
+        private static String instrumentations(Status s) {
+            StringBuilder b = new StringBuilder();
+            s.instrumentations().forEach((line, types) -> {
+                if (b.length() > 0) {
+                    b.append(',');
+                }
+                b.append('"').append(line).append("\":").append(types.size());
+            });
+            return b.toString();
+        }
+    }
+
+    /** A Runnable that stalls whichever thread runs it. */
+    static final class StallingTask implements Runnable {
+        private final long ms;
+
+        StallingTask(long ms) {
+            this.ms = ms;
+        }
+
+        @Override
+        public void run() {
+            Handler.spin(ms);
+        }
+    }
+
+    /** A scheduled task that stalls its loop. */
+    static final class ScheduledStall implements Runnable {
+        private final long ms;
+
+        ScheduledStall(long ms) {
+            this.ms = ms;
+        }
+
+        @Override
+        public void run() {
+            Handler.spin(ms);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.loopwatch.bridge;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The registry of watched loop threads and the entry points that instrumented code calls.
+ *
+ * <p>This package is the bridge: it uses JDK types only, because the agent defines it in the bootstrap
+ * class loader so that advice inlined into any class loader's Netty (and, later, into the JDK) can link
+ * to it. Advice calls exactly one method here per event; everything else happens on the watchdog.
+ *
+ * <p>The hot path ({@link #beginTask()}, {@link LoopSlot#end()}) finds the current thread's slot in an
+ * array indexed by thread id: no hashing, no allocation, no lock. Thread ids are never reused, so a
+ * stale entry can never be mistaken for another thread's.
+ */
+public final class Loops {
+    /** Largest thread id that gets a slot; beyond it a loop is not watched (and the engine says so). */
+    static final int MAX_ID = 1 << 22;
+
+    private static volatile LoopSlot[] byId = new LoopSlot[64];
+    private static volatile LoopSlot[] live = new LoopSlot[0];
+    private static volatile Thread watcher;
+    private static volatile long refused;
+
+    private Loops() {
+    }
+
+    /**
+     * Called by advice when a task (a queued Runnable, or a scheduled one) starts on any Netty executor.
+     * Returns the slot to end, or null when the thread is not a watched loop or a task already runs.
+     */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
+    public static LoopSlot beginTask() {
+        LoopSlot[] slots = byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            if (slot != null && slot.tryBegin()) {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Called by advice when an I/O dispatch starts. I/O is only ever dispatched on I/O loop threads,
+     * so a thread without a slot is registered here: that covers loops that were already running when
+     * the agent attached late, and never entered the instrumented {@code run()}.
+     */
+    public static LoopSlot beginIo(Class<?> dispatcher) {
+        LoopSlot slot = beginTask();
+        if (slot != null) {
+            return slot;
+        }
+        Thread current = Thread.currentThread();
+        if (slotOf(current) != null) {
+            return null; // nested dispatch
+        }
+        slot = register(current, dispatcher == null ? null : dispatcher.getClassLoader());
+        return slot != null && slot.tryBegin() ? slot : null;
+    }
+
+    /** Called by advice when a loop's {@code run()} starts: the current thread is a loop from now on. */
+    public static LoopSlot enterLoop(Class<?> loopType) {
+        Thread current = Thread.currentThread();
+        if (slotOf(current) != null) {
+            return null; // already registered: the outer run() owns the registration
+        }
+        return register(current, loopType == null ? null : loopType.getClassLoader());
+    }
+
+    /** Called by advice when the loop's {@code run()} returns or throws. */
+    public static void exitLoop(LoopSlot slot) {
+        if (slot != null) {
+            unregister(slot);
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    static LoopSlot slotOf(Thread thread) {
+        LoopSlot[] slots = byId;
+        long id = thread.getId();
+        return id < slots.length ? slots[(int) id] : null;
+    }
+
+    @SuppressWarnings("deprecation")
+    static synchronized LoopSlot register(Thread thread, ClassLoader appLoader) {
+        long id = thread.getId();
+        if (id >= MAX_ID) {
+            refused++;
+            return null;
+        }
+        LoopSlot[] slots = byId;
+        if (id >= slots.length) {
+            int length = slots.length;
+            while (length <= id) {
+                length *= 2;
+            }
+            slots = java.util.Arrays.copyOf(slots, length);
+        } else {
+            slots = slots.clone();
+        }
+        LoopSlot slot = new LoopSlot(thread, appLoader);
+        slots[(int) id] = slot;
+        byId = slots;
+        LoopSlot[] all = java.util.Arrays.copyOf(live, live.length + 1);
+        all[all.length - 1] = slot;
+        live = all;
+        Thread w = watcher;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        return slot;
+    }
+
+    /** Forgets a loop: its thread left {@code run()} or died. */
+    public static synchronized void unregister(LoopSlot slot) {
+        LoopSlot[] slots = byId;
+        int id = (int) slot.threadId;
+        if (id < slots.length && slots[id] == slot) {
+            slots = slots.clone();
+            slots[id] = null;
+            byId = slots;
+        }
+        LoopSlot[] old = live;
+        int at = -1;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == slot) {
+                at = i;
+                break;
+            }
+        }
+        if (at >= 0) {
+            LoopSlot[] all = new LoopSlot[old.length - 1];
+            System.arraycopy(old, 0, all, 0, at);
+            System.arraycopy(old, at + 1, all, at, old.length - at - 1);
+            live = all;
+        }
+    }
+
+    /** The watched loops now; a new array whenever a loop comes or goes, so identity tells a change. */
+    public static LoopSlot[] live() {
+        return live;
+    }
+
+    /** Loops not watched because their thread id was too large. */
+    public static long refused() {
+        return refused;
+    }
+
+    /** The thread to wake when a loop registers (the watchdog sleeps long while there is none). */
+    public static void watcher(Thread thread) {
+        watcher = thread;
+    }
+}

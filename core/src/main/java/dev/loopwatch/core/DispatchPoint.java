@@ -1,0 +1,32 @@
+package dev.loopwatch.core;
+
+/**
+ * The methods through which a loop hands control to one task: the same methods the agent instruments.
+ * Matched by simple class name so that shaded copies of Netty (grpc-netty-shaded) are recognised too.
+ */
+final class DispatchPoint {
+    private DispatchPoint() {
+    }
+
+    /** "task" or "I/O" when the frame is a dispatch point, else null. */
+    static String kindOf(StackTraceElement frame) {
+        String cls = frame.getClassName();
+        if (!cls.contains("netty")) {
+            return null;
+        }
+        String method = frame.getMethodName();
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        switch (method) {
+            case "runTask":
+            case "safeExecute":
+                return simple.equals("AbstractEventExecutor") ? "task" : null;
+            case "processSelectedKey": // Netty 4.1 NIO, one channel
+            case "processReady":       // Netty 4.1 epoll and kqueue, one batch of ready channels
+                return simple.endsWith("EventLoop") ? "I/O" : null;
+            case "handle":             // Netty 4.2, one IoRegistration of any transport
+                return simple.contains("IoHandler$") && simple.endsWith("Registration") ? "I/O" : null;
+            default:
+                return null;
+        }
+    }
+}

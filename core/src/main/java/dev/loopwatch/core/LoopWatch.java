@@ -1,0 +1,114 @@
+package dev.loopwatch.core;
+
+import dev.loopwatch.bridge.LoopSlot;
+import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.config.LoopWatchConfig;
+import dev.loopwatch.core.report.JsonLinesSink;
+import dev.loopwatch.core.report.LogSink;
+import dev.loopwatch.core.report.ReportSink;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine: one watchdog thread and one reporter thread, started once per JVM. The agent starts it;
+ * tests and tools read {@link #status()}.
+ */
+public final class LoopWatch {
+    private static volatile LoopWatch current;
+
+    private final LoopWatchConfig config;
+    private final Watchdog watchdog;
+    private final Reporter reporter;
+    private final LogSink logSink;
+    private final Thread watchdogThread;
+    private final Thread reporterThread;
+
+    private LoopWatch(LoopWatchConfig config, List<ReportSink> extraSinks) throws IOException {
+        this.config = config;
+        StackAnalyzer analyzer = new StackAnalyzer(config.excludes(), config.stackDepth());
+        List<ReportSink> sinks = new ArrayList<>();
+        if (config.log()) {
+            logSink = new LogSink(LoopWatch::applicationLoader, System.err, analyzer::isFramework);
+            sinks.add(logSink);
+        } else {
+            logSink = null;
+        }
+        if (config.reportFile() != null) {
+            sinks.add(new JsonLinesSink(config.reportFile()));
+        }
+        sinks.addAll(extraSinks);
+        this.reporter = new Reporter(sinks);
+        this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit);
+        this.reporterThread = daemon(reporter, "loopwatch-reporter");
+        this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.setContextClassLoader(null); // never pin an application loader from an agent thread
+        return t;
+    }
+
+    /**
+     * Starts loopwatch with {@code config}, once per JVM; a second call returns the running instance.
+     *
+     * @throws IOException when the report file cannot be opened
+     */
+    public static synchronized LoopWatch start(LoopWatchConfig config) throws IOException {
+        return start(config, List.of());
+    }
+
+    /** As {@link #start(LoopWatchConfig)}, with more sinks (the JUnit extension's collector). */
+    public static synchronized LoopWatch start(LoopWatchConfig config, List<ReportSink> extraSinks)
+            throws IOException {
+        if (current == null) {
+            LoopWatch engine = new LoopWatch(config, extraSinks);
+            engine.reporterThread.start();
+            engine.watchdogThread.start();
+            current = engine;
+        }
+        return current;
+    }
+
+    /** The running engine, or null when loopwatch is not running in this JVM. */
+    public static LoopWatch current() {
+        return current;
+    }
+
+    public LoopWatchConfig config() {
+        return config;
+    }
+
+    /** A snapshot of what loopwatch did so far. */
+    public Status status() {
+        return new Status(watchdogThread.isAlive(), Loops.live().length, watchdog.stalls(), reporter.delivered(),
+                reporter.dropped(), Diagnostics.errors(), Diagnostics.failures(), Instrumentations.applied(),
+                logSink == null ? null : logSink.logName());
+    }
+
+    /** Stops both threads after the queued reports are written. For tests; the agent never stops. */
+    public static synchronized void stop() throws InterruptedException {
+        LoopWatch engine = current;
+        if (engine != null) {
+            engine.watchdog.stop();
+            engine.watchdogThread.join(5_000);
+            engine.reporter.stop();
+            engine.reporterThread.join(5_000);
+            current = null;
+        }
+    }
+
+    /** Where the application's libraries are: the class loader of a watched loop's class. */
+    private static ClassLoader applicationLoader() {
+        for (LoopSlot slot : Loops.live()) {
+            ClassLoader loader = slot.appLoader();
+            if (loader != null) {
+                return loader;
+            }
+        }
+        return ClassLoader.getSystemClassLoader();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.loopwatch.core;
+
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportSink;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hands reports from the watchdog to the sinks on a thread of its own, so that a slow log or disk
+ * never delays detection. The queue is bounded: when it is full a report is dropped and counted.
+ * A sink that throws is switched off and said once; the other sinks go on.
+ */
+final class Reporter implements Runnable {
+    private static final int CAPACITY = 4096;
+
+    private final BlockingQueue<Report> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final List<ReportSink> sinks = new CopyOnWriteArrayList<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private volatile boolean running = true;
+
+    Reporter(List<ReportSink> sinks) {
+        this.sinks.addAll(sinks);
+    }
+
+    void submit(Report report) {
+        if (!queue.offer(report)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Reports handed to the sinks so far. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running || !queue.isEmpty()) {
+                Report report = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (report != null) {
+                    deliver(report);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (ReportSink sink : sinks) {
+                try {
+                    sink.close();
+                } catch (Exception e) {
+                    Diagnostics.error("report sink " + sink.getClass().getSimpleName(), e);
+                }
+            }
+        }
+    }
+
+    private void deliver(Report report) {
+        for (ReportSink sink : sinks) {
+            try {
+                sink.accept(report);
+            } catch (Throwable t) {
+                sinks.remove(sink);
+                Diagnostics.disabled("report sink " + sink.getClass().getSimpleName(), t);
+            }
+        }
+        delivered.incrementAndGet();
+    }
+
+    /** Delivers what is queued, then ends the thread. */
+    void stop() {
+        running = false;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.loopwatch.core;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a sampled loop stack: where the loop handed control to the task (the dispatch frame), what the
+ * task is, and which application frame is to blame. Everything is derived from the stack on the
+ * watchdog thread, so the loop thread never pays for naming its tasks.
+ */
+public final class StackAnalyzer {
+    private final String[] frameworkPrefixes;
+    private final int maxDepth;
+
+    public StackAnalyzer(List<String> frameworkPrefixes, int maxDepth) {
+        this.frameworkPrefixes = frameworkPrefixes.toArray(new String[0]);
+        this.maxDepth = maxDepth;
+    }
+
+    /** True for classes of the JDK, the frameworks and loopwatch (the exclusion list). */
+    public boolean isFramework(String className) {
+        for (String prefix : frameworkPrefixes) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first application frame from the top; the top frame when every frame is a framework's. */
+    public StackTraceElement culprit(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (!isFramework(frame.getClassName())) {
+                return frame;
+            }
+        }
+        return stack.length == 0 ? null : stack[0];
+    }
+
+    /**
+     * What the task is: {@code "task com.acme.Job.run"}, {@code "scheduled task ..."} or
+     * {@code "I/O com.acme.HttpHandler.channelRead0"}: its kind, from the dispatch frame, and the
+     * outermost application frame above the dispatch (the handler or Runnable the loop called into).
+     */
+    public String describeTask(StackTraceElement[] stack) {
+        int dispatch = dispatchFrame(stack);
+        if (dispatch < 0) {
+            return "unknown task";
+        }
+        String kind = DispatchPoint.kindOf(stack[dispatch]);
+        if (dispatch == 0) {
+            return kind;
+        }
+        boolean scheduled = false;
+        StackTraceElement named = null;
+        for (int i = dispatch - 1; i >= 0; i--) {
+            String cls = stack[i].getClassName();
+            if (cls.endsWith("ScheduledFutureTask") && isFramework(cls)) {
+                scheduled = true;
+            }
+            if (!isFramework(cls)) {
+                named = stack[i];
+                break;
+            }
+        }
+        if (named == null) {
+            named = stack[dispatch - 1];
+        }
+        return (scheduled ? "scheduled " : "") + kind + " " + named.getClassName() + "." + named.getMethodName();
+    }
+
+    /** The frames worth keeping: from the top down to the dispatch frame, at most the configured depth. */
+    public List<StackTraceElement> trim(StackTraceElement[] stack) {
+        int dispatch = dispatchFrame(stack);
+        int end = dispatch < 0 ? stack.length : dispatch + 1;
+        return Arrays.asList(Arrays.copyOf(stack, Math.min(end, maxDepth)));
+    }
+
+    private static int dispatchFrame(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            if (DispatchPoint.kindOf(stack[i]) != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.loopwatch.core;
+
+import dev.loopwatch.bridge.LoopSlot;
+import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportType;
+
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The single thread that does all the timing: every tick it reads each loop's task counter. A counter
+ * that turned odd since the last tick means a task started in between (its start is taken as the middle
+ * of that interval, so the error is at most half a tick); one that stays odd past the threshold is a
+ * stall, reported at once with a stack sample; the tick at which it moves again gives the total.
+ */
+final class Watchdog implements Runnable {
+    /** How long to sleep while no loop is registered; a registering loop wakes the watchdog anyway. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Ticks between checks for loop threads that died without leaving run(). */
+    private static final int REAP_EVERY = 1024;
+    /** Consecutive failed ticks after which the watchdog gives up (it must never spin on its own bug). */
+    private static final int MAX_FAILED_TICKS = 100;
+
+    private final long thresholdNanos;
+    private final long tickNanos;
+    private final StackAnalyzer analyzer;
+    private final Consumer<Report> out;
+    private final AtomicLong stalls = new AtomicLong();
+    private volatile boolean running = true;
+
+    private LoopSlot[] slots = new LoopSlot[0];
+    private Watch[] watches = new Watch[0];
+    private long ticks;
+
+    Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out) {
+        this.thresholdNanos = thresholdNanos;
+        this.tickNanos = tickNanos;
+        this.analyzer = analyzer;
+        this.out = out;
+    }
+
+    /** What the watchdog remembers of one loop; touched by the watchdog thread only. */
+    private static final class Watch {
+        long seq = -1;
+        long lastSeen;
+        long start;
+        long stallId;
+        String task;
+        StackTraceElement culprit;
+        List<StackTraceElement> stack;
+    }
+
+    @Override
+    public void run() {
+        Loops.watcher(Thread.currentThread());
+        int failedTicks = 0;
+        while (running) {
+            try {
+                scan(System.nanoTime());
+                failedTicks = 0;
+            } catch (Throwable t) {
+                Diagnostics.error("watchdog", t);
+                if (++failedTicks >= MAX_FAILED_TICKS) {
+                    Diagnostics.disabled("the watchdog", t);
+                    return;
+                }
+            }
+            LockSupport.parkNanos(slots.length == 0 ? IDLE_PARK_NANOS : tickNanos);
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    long stalls() {
+        return stalls.get();
+    }
+
+    /** One tick: look at every loop. Package-private so tests can drive it with their own clock. */
+    void scan(long now) {
+        LoopSlot[] live = Loops.live();
+        if (live != slots) {
+            rebind(live, now);
+        }
+        for (int i = 0; i < slots.length; i++) {
+            check(slots[i], watches[i], now);
+        }
+        if (++ticks % REAP_EVERY == 0) {
+            for (LoopSlot slot : slots) {
+                if (!slot.thread().isAlive()) {
+                    Loops.unregister(slot);
+                }
+            }
+        }
+    }
+
+    private void rebind(LoopSlot[] live, long now) {
+        Map<LoopSlot, Watch> old = new IdentityHashMap<>();
+        for (int i = 0; i < slots.length; i++) {
+            old.put(slots[i], watches[i]);
+        }
+        Watch[] next = new Watch[live.length];
+        for (int i = 0; i < live.length; i++) {
+            Watch w = old.get(live[i]);
+            if (w == null) {
+                w = new Watch();
+                w.lastSeen = now;
+            }
+            next[i] = w;
+        }
+        slots = live;
+        watches = next;
+    }
+
+    private void check(LoopSlot slot, Watch w, long now) {
+        long seq = slot.seq();
+        if (seq != w.seq) {
+            if (w.stallId != 0) {
+                long end = w.lastSeen + (now - w.lastSeen) / 2;
+                emit(ReportType.STALL_END, slot, w, end - w.start);
+                w.stallId = 0;
+            }
+            w.seq = seq;
+            if ((seq & 1L) != 0) {
+                w.start = w.lastSeen + (now - w.lastSeen) / 2;
+            }
+        } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
+            stall(slot, w, seq, now);
+        }
+        w.lastSeen = now;
+    }
+
+    private void stall(LoopSlot slot, Watch w, long seq, long now) {
+        StackTraceElement[] stack = slot.thread().getStackTrace();
+        boolean sameTask = slot.seq() == seq;
+        w.stallId = stalls.incrementAndGet();
+        if (sameTask) {
+            w.task = analyzer.describeTask(stack);
+            w.culprit = analyzer.culprit(stack);
+            w.stack = analyzer.trim(stack);
+        } else {
+            // The task ended while its stack was taken: the sample shows whatever ran next.
+            w.task = "unknown task";
+            w.culprit = null;
+            w.stack = List.of();
+        }
+        emit(ReportType.STALL, slot, w, now - w.start);
+    }
+
+    private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {
+        out.accept(new Report(type, w.stallId, Instant.now(), slot.thread().getName(), elapsedNanos, thresholdNanos,
+                w.task, w.culprit, w.stack));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.loopwatch.core.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads options from the agent argument string, system properties and the environment, in that order
+ * of precedence (the agent argument, written right at the flag, wins), and checks every value.
+ * Any unknown key or bad value is a {@link ConfigException} whose message is one line for the user.
+ */
+public final class ConfigParser {
+    private static final String PROPERTY_PREFIX = "loopwatch.";
+    private static final String ENV_PREFIX = "LOOPWATCH_";
+
+    private ConfigParser() {
+    }
+
+    /** Reads the options of this JVM: {@code agentArgs} (may be null), system properties, environment. */
+    public static LoopWatchConfig fromEnvironment(String agentArgs) throws ConfigException {
+        return parse(agentArgs, System.getProperties(), System.getenv());
+    }
+
+    public static LoopWatchConfig parse(String agentArgs, Properties properties, Map<String, String> env)
+            throws ConfigException {
+        Map<Option, String> values = new EnumMap<>(Option.class);
+        Map<Option, String> sources = new EnumMap<>(Option.class);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(ENV_PREFIX)) {
+                Option option = byEnvironmentName(e.getKey());
+                if (option == null) {
+                    throw unknown(e.getKey(), "environment");
+                }
+                values.put(option, e.getValue());
+                sources.put(option, "environment variable " + e.getKey());
+            }
+        }
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                Option option = Option.byKey(name.substring(PROPERTY_PREFIX.length()));
+                if (option == null) {
+                    throw unknown(name, "system property");
+                }
+                values.put(option, properties.getProperty(name));
+                sources.put(option, "system property " + name);
+            }
+        }
+        parseAgentArgs(agentArgs, values, sources);
+        return build(values, sources);
+    }
+
+    private static Option byEnvironmentName(String name) {
+        for (Option option : Option.values()) {
+            if (option.environmentVariable().equals(name)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    /** {@code k=v,k=v}; for a list option, a bare item continues the list: {@code exclude=a.,b.}. */
+    private static void parseAgentArgs(String args, Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        if (args == null || args.isBlank()) {
+            return;
+        }
+        Option last = null;
+        Map<Option, String> fromArgs = new EnumMap<>(Option.class);
+        for (String item : args.split(",", -1)) {
+            String trimmed = item.trim();
+            int eq = trimmed.indexOf('=');
+            if (eq < 0) {
+                if (last != null && last.isList()) {
+                    fromArgs.put(last, fromArgs.get(last) + "," + trimmed);
+                    continue;
+                }
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                throw new ConfigException("loopwatch: option '" + trimmed + "' has no value: write key=value ("
+                        + "valid keys: " + Option.validKeys() + "); loopwatch is off");
+            }
+            String key = trimmed.substring(0, eq).trim();
+            Option option = Option.byKey(key);
+            if (option == null) {
+                throw unknown(key, "agent argument");
+            }
+            fromArgs.put(option, trimmed.substring(eq + 1).trim());
+            last = option;
+        }
+        for (Map.Entry<Option, String> e : fromArgs.entrySet()) {
+            values.put(e.getKey(), e.getValue());
+            sources.put(e.getKey(), "agent argument");
+        }
+    }
+
+    private static LoopWatchConfig build(Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        long threshold = duration(Option.THRESHOLD, values, sources);
+        long tick = duration(Option.TICK, values, sources);
+        String report = value(Option.REPORT, values).trim();
+        Path reportFile = null;
+        if (!report.isEmpty()) {
+            try {
+                reportFile = Path.of(report);
+            } catch (InvalidPathException e) {
+                throw bad(Option.REPORT, report, sources, "expected a file path");
+            }
+        }
+        boolean log = onOff(Option.LOG, values, sources);
+        List<String> excludes = new ArrayList<>();
+        if (onOff(Option.EXCLUDE_DEFAULTS, values, sources)) {
+            excludes.addAll(LoopWatchConfig.DEFAULT_EXCLUDES);
+        }
+        for (String prefix : value(Option.EXCLUDE, values).split(",")) {
+            String p = prefix.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!p.matches("[\\p{javaJavaIdentifierPart}.$]+")) {
+                throw bad(Option.EXCLUDE, p, sources, "expected class-name prefixes like com.acme.framework.");
+            }
+            excludes.add(p);
+        }
+        int depth;
+        String depthText = value(Option.STACK_DEPTH, values).trim();
+        try {
+            depth = Integer.parseInt(depthText);
+        } catch (NumberFormatException e) {
+            depth = -1;
+        }
+        if (depth < 1 || depth > 1024) {
+            throw bad(Option.STACK_DEPTH, depthText, sources, "expected a whole number from 1 to 1024");
+        }
+        if (tick > threshold) {
+            throw bad(Option.TICK, value(Option.TICK, values), sources,
+                    "expected a duration no longer than threshold (" + Durations.format(threshold) + ")");
+        }
+        return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth);
+    }
+
+    private static String value(Option option, Map<Option, String> values) {
+        return values.getOrDefault(option, option.defaultValue());
+    }
+
+    private static long duration(Option option, Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        String text = value(option, values);
+        try {
+            return Durations.parseNanos(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(option, text, sources, e.getMessage());
+        }
+    }
+
+    private static boolean onOff(Option option, Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        String text = value(option, values).trim().toLowerCase(Locale.ROOT);
+        switch (text) {
+            case "on": case "true": case "yes": return true;
+            case "off": case "false": case "no": return false;
+            default: throw bad(option, text, sources, "expected on or off");
+        }
+    }
+
+    private static ConfigException unknown(String key, String source) {
+        return new ConfigException("loopwatch: unknown option '" + key + "' (" + source + "); valid options: "
+                + Option.validKeys() + "; loopwatch is off");
+    }
+
+    private static ConfigException bad(Option option, String value, Map<Option, String> sources, String expected) {
+        String source = sources.getOrDefault(option, "default");
+        return new ConfigException("loopwatch: bad value '" + value + "' for option " + option.key() + " ("
+                + source + "): " + expected + "; loopwatch is off");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.loopwatch.core.config;
+
+import java.util.Locale;
+
+/**
+ * Every option loopwatch understands. One set of keys for agent arguments ({@code threshold=50ms}),
+ * system properties ({@code -Dloopwatch.threshold=50ms}) and the environment
+ * ({@code LOOPWATCH_THRESHOLD=50ms}; dots become underscores).
+ */
+public enum Option {
+    THRESHOLD("threshold", "100ms", "a task running longer than this is a stall; " + Durations.FORMS),
+    REPORT("report", "", "a file to append JSON-lines reports to (empty: no file)"),
+    EXCLUDE("exclude", "", "class-name prefixes that are never the culprit, added to the built-in list", true),
+    EXCLUDE_DEFAULTS("exclude.defaults", "on", "on|off: skip JDK, Netty, Vert.x, Reactor and loopwatch frames"),
+    LOG("log", "on", "on|off: write reports to the application's log (SLF4J) or stderr"),
+    TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
+    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024");
+
+    private final String key;
+    private final String defaultValue;
+    private final String help;
+    private final boolean list;
+
+    Option(String key, String defaultValue, String help) {
+        this(key, defaultValue, help, false);
+    }
+
+    Option(String key, String defaultValue, String help, boolean list) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.help = help;
+        this.list = list;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    /** A comma-separated list: in agent arguments, a bare item continues the list before it. */
+    public boolean isList() {
+        return list;
+    }
+
+    public String systemProperty() {
+        return "loopwatch." + key;
+    }
+
+    public String environmentVariable() {
+        return "LOOPWATCH_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    public static Option byKey(String key) {
+        for (Option option : values()) {
+            if (option.key.equals(key)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    /** "threshold, report, ..." for error messages. */
+    public static String validKeys() {
+        StringBuilder keys = new StringBuilder();
+        for (Option option : values()) {
+            if (keys.length() > 0) {
+                keys.append(", ");
+            }
+            keys.append(option.key);
+        }
+        return keys.toString();
+    }
+}

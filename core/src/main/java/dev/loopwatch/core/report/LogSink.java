@@ -1,0 +1,85 @@
+package dev.loopwatch.core.report;
+
+import dev.loopwatch.core.config.Durations;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Writes reports as readable multi-line log messages: a warning while a task stalls, an information
+ * line when it ends. The log is chosen at the first report, when the application's logging is set up.
+ */
+public final class LogSink implements ReportSink {
+    /** Frames printed under a stall before the rest are summarised. */
+    static final int MAX_PRINTED_FRAMES = 24;
+
+    private final Supplier<ClassLoader> appLoader;
+    private final PrintStream stderr;
+    private final Predicate<String> isFramework;
+    private AppLog log;
+
+    /**
+     * @param appLoader   where the application's SLF4J is looked for, at the first report
+     * @param stderr      the fallback log
+     * @param isFramework tells framework classes from application classes, to shorten stacks
+     */
+    public LogSink(Supplier<ClassLoader> appLoader, PrintStream stderr, Predicate<String> isFramework) {
+        this.appLoader = appLoader;
+        this.stderr = stderr;
+        this.isFramework = isFramework;
+    }
+
+    /** Which log the reports went to, or null before the first report. */
+    public String logName() {
+        return log == null ? null : log.name();
+    }
+
+    @Override
+    public void accept(Report report) {
+        if (log == null) {
+            log = Slf4jLog.find(appLoader.get(), stderr);
+        }
+        switch (report.type()) {
+            case STALL: log.warn(stallMessage(report)); break;
+            case STALL_END: log.info(endMessage(report)); break;
+            default: throw new IllegalArgumentException(report.type().toString());
+        }
+    }
+
+    String stallMessage(Report r) {
+        StringBuilder b = new StringBuilder(512);
+        b.append("loop ").append(r.thread()).append(" stalled: running ").append(Durations.format(r.elapsedNanos()))
+                .append(" (threshold ").append(Durations.format(r.thresholdNanos())).append(")\n");
+        b.append("    task:    ").append(r.task()).append('\n');
+        b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
+                : r.culpritFrame());
+        List<StackTraceElement> stack = r.stack();
+        int printed = 0;
+        int lastApp = lastApplicationFrame(stack);
+        for (int i = 0; i < stack.size(); i++) {
+            if (printed == MAX_PRINTED_FRAMES || (i > lastApp && printed > 0)) {
+                b.append("\n        ... ").append(stack.size() - i).append(" framework frames");
+                break;
+            }
+            b.append("\n        at ").append(Report.frame(stack.get(i)));
+            printed++;
+        }
+        return b.toString();
+    }
+
+    private int lastApplicationFrame(List<StackTraceElement> stack) {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            if (!isFramework.test(stack.get(i).getClassName())) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static String endMessage(Report r) {
+        return "loop " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos()) + " (threshold "
+                + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
+    }
+}

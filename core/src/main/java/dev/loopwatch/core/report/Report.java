@@ -1,0 +1,49 @@
+package dev.loopwatch.core.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One report about one loop task.
+ *
+ * @param type           what happened
+ * @param id             the stall's number in this JVM; a stall and its stall-end share it
+ * @param time           when the watchdog saw it
+ * @param thread         the loop thread's name
+ * @param elapsedNanos   for a stall, how long the task had run when seen; for a stall-end, its total time
+ * @param thresholdNanos the threshold in force
+ * @param task           what the task is (kind and the outermost application frame), never null
+ * @param culprit        the first application frame, or null when no stack could be taken
+ * @param stack          the sampled stack, innermost frame first (empty when none could be taken)
+ */
+public record Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
+                     long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack) {
+
+    public Report {
+        stack = List.copyOf(stack);
+    }
+
+    /** {@code pkg.Class.method(File.java:42)}: unlike {@link StackTraceElement#toString()}, no module or loader. */
+    public static String frame(StackTraceElement e) {
+        if (e == null) {
+            return "unknown";
+        }
+        StringBuilder b = new StringBuilder(e.getClassName()).append('.').append(e.getMethodName()).append('(');
+        if (e.isNativeMethod()) {
+            b.append("Native Method");
+        } else if (e.getFileName() == null) {
+            b.append("Unknown Source");
+        } else {
+            b.append(e.getFileName());
+            if (e.getLineNumber() >= 0) {
+                b.append(':').append(e.getLineNumber());
+            }
+        }
+        return b.append(')').toString();
+    }
+
+    /** The culprit as {@code pkg.Class.method(File.java:42)}. */
+    public String culpritFrame() {
+        return frame(culprit);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.loopwatch.core.report;
+
+/** The kinds of report, as named in the JSON-lines {@code type} field. */
+public enum ReportType {
+    /** A task is still running past the threshold; reported while it runs. */
+    STALL("stall"),
+    /** A stalled task ended; gives its total time. */
+    STALL_END("stall-end");
+
+    private final String wireName;
+
+    ReportType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name in reports. */
+    public String wireName() {
+        return wireName;
+    }
+}
