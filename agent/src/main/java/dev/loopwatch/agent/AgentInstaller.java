@@ -1,6 +1,8 @@
 package dev.loopwatch.agent;
 
 import dev.loopwatch.agent.netty.NettyInstrumentation;
+import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
 import dev.loopwatch.core.config.ConfigException;
 import dev.loopwatch.core.config.ConfigParser;
@@ -8,7 +10,14 @@ import dev.loopwatch.core.config.LoopWatchConfig;
 
 import java.lang.instrument.Instrumentation;
 
-/** Starts loopwatch in this JVM: options, the bootstrap bridge, the engine, the instrumentations. */
+/**
+ * Starts loopwatch in this JVM: options, the bootstrap bridge and the engine at once; then the
+ * instrumentation. Under {@code -javaagent} the instrumentation is installed on a background thread, so
+ * the service's start is not held up by ByteBuddy's own start (about 250 ms of class loading on a
+ * 2-core machine); Netty classes loaded meanwhile are retransformed, and loops already running are
+ * adopted by their stacks. Attached late, it is installed before returning, so the caller (the JUnit
+ * extension) knows it is in force.
+ */
 final class AgentInstaller {
     private static boolean installed;
 
@@ -29,9 +38,24 @@ final class AgentInstaller {
         // The bridge must be in the bootstrap loader before anything links to it: core, and the advice.
         BootstrapBridge.inject(inst);
         LoopWatch.start(config);
-        for (LibraryLine line : NettyInstrumentation.lines()) {
-            LineInstaller.install(inst, line, "io.netty.");
-        }
         installed = true;
+        if (late) {
+            instrument(inst);
+        } else {
+            Thread installer = new Thread(() -> instrument(inst), "loopwatch-installer");
+            installer.setDaemon(true);
+            installer.setContextClassLoader(null);
+            installer.start();
+        }
+    }
+
+    private static void instrument(Instrumentation inst) {
+        try {
+            LineInstaller.install(inst, NettyInstrumentation.lines(), "io.netty.");
+            RunningLoops.adopt(NettyInstrumentation.loopClasses());
+            Instrumentations.ready();
+        } catch (Throwable t) {
+            Diagnostics.disabled("instrumentation", t);
+        }
     }
 }

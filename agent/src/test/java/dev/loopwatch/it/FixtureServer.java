@@ -43,6 +43,10 @@ public final class FixtureServer {
     @SuppressWarnings("deprecation") // NioEventLoopGroup/EpollEventLoopGroup: deprecated in 4.2, the 4.1 API
     public static void main(String[] args) throws Exception {
         boolean epoll = args.length > 0 && args[0].equals("epoll");
+        boolean waitForAgent = !(args.length > 1 && args[1].equals("nowait"));
+        if (waitForAgent) {
+            awaitInstrumentation();
+        }
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
         Channel channel = new ServerBootstrap()
@@ -58,6 +62,18 @@ public final class FixtureServer {
         System.out.println("PORT=" + ((java.net.InetSocketAddress) channel.localAddress()).getPort());
         System.out.flush();
         channel.closeFuture().sync();
+    }
+
+    /**
+     * The agent installs its instrumentation in the background; a test that starts sending stalls the
+     * moment the port is open must know it is in place. ("nowait" tests the other order.)
+     */
+    private static void awaitInstrumentation() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (LoopWatch.current() != null && !LoopWatch.current().status().instrumented()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 
     /** The HTTP handler: every endpoint's work is in a method of its own, so it is the culprit frame. */
@@ -119,7 +135,7 @@ public final class FixtureServer {
                 return "{\"running\":false}";
             }
             Status s = engine.status();
-            return "{\"running\":" + s.running() + ",\"errors\":" + s.errors() + ",\"stalls\":" + s.stalls()
+            return "{\"running\":" + s.running() + ",\"instrumented\":" + s.instrumented() + ",\"errors\":" + s.errors() + ",\"stalls\":" + s.stalls()
                     + ",\"loops\":" + s.loops() + ",\"dropped\":" + s.dropped() + ",\"log\":\"" + s.log()
                     + "\",\"instrumentations\":{" + instrumentations(s) + "}}";
         }

@@ -76,6 +76,16 @@ public final class Loops {
         }
     }
 
+    /**
+     * Registers a thread found running a loop by its stack (it entered {@code run()} before the advice was
+     * there). Returns false when it already was registered.
+     */
+    public static boolean adopt(Thread thread, ClassLoader appLoader) {
+        synchronized (Loops.class) {
+            return slotOf(thread) == null && register(thread, appLoader) != null;
+        }
+    }
+
     @SuppressWarnings("deprecation")
     static LoopSlot slotOf(Thread thread) {
         LoopSlot[] slots = byId;

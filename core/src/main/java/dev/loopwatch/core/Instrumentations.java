@@ -13,7 +13,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Instrumentations {
     private static final Map<String, List<String>> APPLIED = new ConcurrentHashMap<>();
 
+    private static volatile boolean ready;
+
     private Instrumentations() {
+    }
+
+    /** Called by the agent when every instrumentation is installed. */
+    public static void ready() {
+        ready = true;
+    }
+
+    /** Whether the agent finished installing its instrumentations (they are installed in the background). */
+    public static boolean isReady() {
+        return ready;
     }
 
     /** Records that {@code type} was instrumented for {@code line}. */

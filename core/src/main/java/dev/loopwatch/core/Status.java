@@ -7,6 +7,7 @@ import java.util.Map;
  * A snapshot of loopwatch in this JVM.
  *
  * @param running         whether the watchdog runs
+ * @param instrumented    whether the agent finished installing its instrumentations
  * @param loops           loop threads watched now
  * @param stalls          stalls seen since start
  * @param reports         reports delivered to the sinks
@@ -16,6 +17,6 @@ import java.util.Map;
  * @param instrumentations library line to the types instrumented for it
  * @param log             which log reports went to ({@code slf4j} or {@code stderr}), null before any
  */
-public record Status(boolean running, int loops, long stalls, long reports, long dropped, long errors,
+public record Status(boolean running, boolean instrumented, int loops, long stalls, long reports, long dropped, long errors,
                      Map<String, String> failures, Map<String, List<String>> instrumentations, String log) {
 }

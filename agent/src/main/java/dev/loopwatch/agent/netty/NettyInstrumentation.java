@@ -6,6 +6,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.List;
+import java.util.Set;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
@@ -30,6 +31,12 @@ public final class NettyInstrumentation {
     static final String NETTY_COMMON = "io/netty/util/concurrent/AbstractEventExecutor.class";
 
     private NettyInstrumentation() {
+    }
+
+    /** Loop classes whose {@code run()} makes a thread a watched loop, for adopting running loops. */
+    public static Set<String> loopClasses() {
+        return Set.of("io.netty.channel.nio.NioEventLoop", "io.netty.channel.epoll.EpollEventLoop",
+                "io.netty.channel.kqueue.KQueueEventLoop", "io.netty.channel.SingleThreadIoEventLoop");
     }
 
     public static List<LibraryLine> lines() {
