@@ -82,6 +82,14 @@ public final class LoopWatch {
         return config;
     }
 
+    /**
+     * Adds a sink that gets every report from now on, on the reporter thread (the JUnit extension's
+     * collector, a measuring program). A sink that throws is switched off and said once.
+     */
+    public void addSink(ReportSink sink) {
+        reporter.add(sink);
+    }
+
     /** A snapshot of what loopwatch did so far. */
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), reporter.delivered(),

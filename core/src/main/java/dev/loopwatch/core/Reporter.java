@@ -28,6 +28,10 @@ final class Reporter implements Runnable {
         this.sinks.addAll(sinks);
     }
 
+    void add(ReportSink sink) {
+        sinks.add(sink);
+    }
+
     void submit(Report report) {
         if (!queue.offer(report)) {
             dropped.incrementAndGet();
