@@ -1,0 +1,211 @@
+package dev.loopwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A {@link FixtureServer} in a JVM of its own, started with {@code -javaagent:} pointing at the shaded
+ * agent jar (the same java as the test runs on, so CI covers JDK 17 and 25), on one Netty line's jars,
+ * driven by a real HTTP client. Its reports are read back from the JSON-lines file.
+ */
+final class ForkedServer implements AutoCloseable {
+    static final Path AGENT_JAR = Path.of(System.getProperty("loopwatch.it.agentJar", "target/loopwatch-agent.jar"));
+    static final Path LIBS = Path.of(System.getProperty("loopwatch.it.libs", "target/it-libs"));
+    static final Path CLASSES = Path.of(System.getProperty("loopwatch.it.classes", "target/test-classes"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final Path dir;
+    private final Path report;
+    private final Path stdout;
+    private final Path stderr;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ForkedServer(Process process, Path dir, Path report, Path stdout, Path stderr, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.report = report;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.port = port;
+    }
+
+    /** A builder for a server on {@code nettyLine} ("netty-4.1" or "netty-4.2") and {@code transport}. */
+    static Builder on(String nettyLine, String transport) {
+        return new Builder(nettyLine, transport);
+    }
+
+    static final class Builder {
+        private final String nettyLine;
+        private final String transport;
+        private String agentArgs = "";
+        private boolean agent = true;
+        private boolean waitForAgent = true;
+        private final List<String> extraLibs = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>();
+
+        private Builder(String nettyLine, String transport) {
+            this.nettyLine = nettyLine;
+            this.transport = transport;
+        }
+
+        /** Agent options; {@code report=} is added by the harness. */
+        Builder agentArgs(String args) {
+            this.agentArgs = args;
+            return this;
+        }
+
+        Builder withoutAgent() {
+            this.agent = false;
+            return this;
+        }
+
+        /** Start serving without waiting for the background instrumentation. */
+        Builder noWait() {
+            this.waitForAgent = false;
+            return this;
+        }
+
+        /** Adds the jars of {@code target/it-libs/<dir>} (e.g. "slf4j") to the class path. */
+        Builder withLibs(String libDir) {
+            extraLibs.add(libDir);
+            return this;
+        }
+
+        Builder jvmArg(String arg) {
+            jvmArgs.add(arg);
+            return this;
+        }
+
+        ForkedServer start() throws IOException, InterruptedException {
+            Path dir = Files.createTempDirectory("loopwatch-it");
+            Path report = dir.resolve("report.jsonl");
+            Path out = dir.resolve("stdout.txt");
+            Path err = dir.resolve("stderr.txt");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx256m");
+            cmd.addAll(jvmArgs);
+            if (agent) {
+                String args = agentArgs.isEmpty() ? "report=" + report : agentArgs + ",report=" + report;
+                cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + args);
+            }
+            StringBuilder cp = new StringBuilder(CLASSES.toAbsolutePath().toString());
+            cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
+            for (String lib : extraLibs) {
+                cp.append(File.pathSeparator).append(LIBS.resolve(lib).toAbsolutePath()).append(File.separator).append('*');
+            }
+            cmd.add("-cp");
+            cmd.add(cp.toString());
+            cmd.add(FixtureServer.class.getName());
+            cmd.add(transport);
+            cmd.add(waitForAgent ? "wait" : "nowait");
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                String text = Files.readString(out);
+                int at = text.indexOf("PORT=");
+                if (at >= 0 && text.indexOf('\n', at) > 0) {
+                    int port = Integer.parseInt(text.substring(at + 5, text.indexOf('\n', at)).trim());
+                    return new ForkedServer(p, dir, report, out, err, port);
+                }
+                if (!p.isAlive()) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            p.destroyForcibly();
+            throw new IllegalStateException("fixture server did not start: " + cmd + "\nstdout: "
+                    + Files.readString(out) + "\nstderr: " + Files.readString(err));
+        }
+    }
+
+    /** GETs {@code path} and returns the body; fails on a non-200 answer. */
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** The agent's status as the fixture reports it. */
+    JsonNode status() throws IOException, InterruptedException {
+        return JSON.readTree(get("/status"));
+    }
+
+    /** Every report written so far, in order. */
+    List<JsonNode> reports() throws IOException {
+        if (!Files.exists(report)) {
+            return List.of();
+        }
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    /** Reports after the first {@code skip}, that match; waits up to {@code seconds} for {@code count}. */
+    List<JsonNode> awaitReports(int skip, Predicate<JsonNode> match, int count, double seconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        List<JsonNode> found;
+        do {
+            List<JsonNode> all = reports();
+            found = all.subList(Math.min(skip, all.size()), all.size()).stream().filter(match).collect(Collectors.toList());
+            if (found.size() >= count) {
+                return found;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(stdout);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+}

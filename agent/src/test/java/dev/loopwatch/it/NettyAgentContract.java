@@ -1,0 +1,165 @@
+package dev.loopwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the agent must do on every Netty line and transport: one forked server per subclass, under
+ * {@code threshold=50ms}, driven over HTTP on 127.0.0.1.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class NettyAgentContract {
+    private static final String HANDLER = FixtureServer.class.getName() + "$Handler";
+    private static final double THRESHOLD_MS = 50;
+
+    private final String line;
+    private final String otherLine;
+    private final String transport;
+    private ForkedServer server;
+
+    NettyAgentContract(String line, String otherLine, String transport) {
+        this.line = line;
+        this.otherLine = otherLine;
+        this.transport = transport;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = ForkedServer.on(line, transport).agentArgs("threshold=50ms").start();
+        // Warm up: the first requests load classes (Netty 4.2 even starts JFR in its allocator) and may
+        // stall for real; the tests below count only what they cause themselves.
+        for (int i = 0; i < 200; i++) {
+            server.get("/fast");
+        }
+        Thread.sleep(200);
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void agentHadNoError() throws Exception {
+        JsonNode status = server.status();
+        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
+        assertTrue(status.get("running").asBoolean(), "watchdog running");
+    }
+
+    @Test
+    void onlyThisNettyLineIsInstrumented() throws Exception {
+        JsonNode instrumentations = server.status().get("instrumentations");
+        assertTrue(instrumentations.path(line).asInt() >= 2, line + " applied: " + instrumentations);
+        assertTrue(instrumentations.path(otherLine).isMissingNode(), otherLine + " must stay off: " + instrumentations);
+    }
+
+    @Test
+    void spinningHandlerIsReportedWhileRunningThenWithItsTotal() throws Exception {
+        assertStallThenEnd("/spin?ms=300", HANDLER + ".spin(", "I/O " + HANDLER + ".channelRead0");
+    }
+
+    @Test
+    void sleepingHandlerIsReportedWhileRunningThenWithItsTotal() throws Exception {
+        assertStallThenEnd("/sleep?ms=300", HANDLER + ".sleep(", "I/O " + HANDLER + ".channelRead0");
+    }
+
+    @Test
+    void stallingRunnableGivenToExecuteIsReported() throws Exception {
+        int before = server.reports().size();
+        server.get("/execute?ms=200");
+        List<JsonNode> ends = server.awaitReports(before, type("stall-end"), 1, 5);
+        assertEquals(1, ends.size(), "stall-end reports: " + server.reports());
+        JsonNode end = ends.get(0);
+        assertEquals("task " + FixtureServer.class.getName() + "$StallingTask.run", end.get("task").asText());
+        assertTrue(end.get("culprit").asText().startsWith(HANDLER + ".spin("), end.toString());
+    }
+
+    @Test
+    void stallingScheduledTaskIsReported() throws Exception {
+        int before = server.reports().size();
+        server.get("/schedule?ms=200");
+        List<JsonNode> ends = server.awaitReports(before, type("stall-end"), 1, 5);
+        assertEquals(1, ends.size(), "stall-end reports: " + server.reports());
+        assertEquals("scheduled task " + FixtureServer.class.getName() + "$ScheduledStall.run",
+                ends.get(0).get("task").asText());
+    }
+
+    @Test
+    void stallOnPlainExecutorThreadIsNotReported() throws Exception {
+        int before = server.reports().size();
+        server.get("/executor?ms=200");
+        Thread.sleep(500);
+        assertEquals(List.of(), after(before), "a plain ExecutorService thread is not a loop");
+        // The same stall on a loop is reported, so the silence above is not a dead agent.
+        server.get("/execute?ms=100");
+        assertEquals(1, server.awaitReports(before, type("stall-end"), 1, 5).size());
+    }
+
+    @Test
+    void tenThousandFastRequestsProduceNoReport() throws Exception {
+        int before = server.reports().size();
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals("ok", server.get("/fast"));
+        }
+        Thread.sleep(200);
+        assertEquals(List.of(), after(before));
+    }
+
+    @Test
+    void taskUnderTheThresholdProducesNoReport() throws Exception {
+        int before = server.reports().size();
+        for (int i = 0; i < 5; i++) {
+            server.get("/spin?ms=30");
+        }
+        Thread.sleep(200);
+        assertEquals(List.of(), after(before), "30 ms tasks under a 50 ms threshold");
+    }
+
+    private void assertStallThenEnd(String path, String culpritPrefix, String task) throws Exception {
+        int before = server.reports().size();
+        double actualMs = Long.parseLong(server.get(path)) / 1e6;
+        List<JsonNode> reports = server.awaitReports(before, r -> true, 2, 5);
+        assertEquals(2, reports.size(), "one stall and one stall-end: " + reports);
+        JsonNode stall = reports.get(0);
+        JsonNode end = reports.get(1);
+        assertEquals("stall", stall.get("type").asText());
+        assertEquals("stall-end", end.get("type").asText());
+        assertEquals(stall.get("id"), end.get("id"));
+        for (JsonNode r : reports) {
+            assertTrue(r.get("culprit").asText().startsWith(culpritPrefix), "culprit: " + r);
+            assertEquals(task, r.get("task").asText());
+            assertTrue(r.get("thread").asText().contains("EventLoop"), r.get("thread").asText());
+            assertEquals(THRESHOLD_MS, r.get("thresholdMs").asDouble());
+            assertTrue(r.get("stack").size() >= 2, "stack: " + r.get("stack"));
+        }
+        // Reported while running: seen just past the threshold, long before the 300 ms task ended.
+        double seenAt = stall.get("elapsedMs").asDouble();
+        assertTrue(seenAt >= THRESHOLD_MS && seenAt < THRESHOLD_MS + 20, "stall seen at " + seenAt + " ms");
+        double total = end.get("elapsedMs").asDouble();
+        assertTrue(Math.abs(total - actualMs) <= actualMs * 0.10,
+                "total " + total + " ms vs " + actualMs + " ms measured by the handler");
+        Thread.sleep(100);
+        assertEquals(2, after(before).size(), "no further report: " + after(before));
+    }
+
+    private List<JsonNode> after(int before) throws Exception {
+        List<JsonNode> all = server.reports();
+        return all.subList(before, all.size());
+    }
+
+    private static Predicate<JsonNode> type(String type) {
+        return r -> r.get("type").asText().equals(type);
+    }
+}
