@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +44,9 @@ public final class FixtureServer {
 
     @SuppressWarnings("deprecation") // NioEventLoopGroup/EpollEventLoopGroup: deprecated in 4.2, the 4.1 API
     public static void main(String[] args) throws Exception {
+        // Netty itself would initialise SLF4J when it is on the class path (printing SLF4J's "no
+        // providers" notice when there is no provider); the tests must see only what loopwatch does.
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         boolean epoll = args.length > 0 && args[0].equals("epoll");
         boolean waitForAgent = !(args.length > 1 && args[1].equals("nowait"));
         if (waitForAgent) {

@@ -36,12 +36,7 @@ abstract class NettyAgentContract {
     @BeforeAll
     void startServer() throws Exception {
         server = ForkedServer.on(line, transport).agentArgs("threshold=50ms").start();
-        // Warm up: the first requests load classes (Netty 4.2 even starts JFR in its allocator) and may
-        // stall for real; the tests below count only what they cause themselves.
-        for (int i = 0; i < 200; i++) {
-            server.get("/fast");
-        }
-        Thread.sleep(200);
+        server.warmUp();
     }
 
     @AfterAll

@@ -1,0 +1,42 @@
+package dev.loopwatch.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A bad option is one line naming it and the valid choices; loopwatch stays off; the service serves. */
+class AgentOptionsIT {
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "arg  | threshold=abc    | loopwatch: bad value 'abc' for option threshold (agent argument): expected a duration like 500us, 50ms, 2s or 1m",
+            "arg  | treshold=50ms    | loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report,",
+            "arg  | log=maybe        | loopwatch: bad value 'maybe' for option log (agent argument): expected on or off",
+            "arg  | threshold        | loopwatch: option 'threshold' has no value: write key=value (valid keys: threshold,",
+            "prop | threshold=-5ms   | loopwatch: bad value '-5ms' for option threshold (system property loopwatch.threshold)",
+            "env  | THRESHOLD=fast   | loopwatch: bad value 'fast' for option threshold (environment variable LOOPWATCH_THRESHOLD)",
+            "env  | TRESHOLD=1s      | loopwatch: unknown option 'LOOPWATCH_TRESHOLD' (environment); valid options: threshold,",
+    })
+    void badOptionIsOneLineAndTheServiceStillServes(String where, String option, String expected) throws Exception {
+        ForkedServer.Builder builder = ForkedServer.on("netty-4.2", "nio");
+        String key = option.substring(0, option.contains("=") ? option.indexOf('=') : option.length());
+        String value = option.contains("=") ? option.substring(option.indexOf('=') + 1) : "";
+        switch (where) {
+            case "arg": builder.agentArgs(option); break;
+            case "prop": builder.jvmArg("-Dloopwatch." + key + "=" + value); break;
+            default: builder.env("LOOPWATCH_" + key, value);
+        }
+        try (ForkedServer server = builder.start()) {
+            assertEquals("ok", server.get("/fast"));
+            assertEquals("{\"running\":false}", server.get("/status"), "loopwatch stays off");
+            List<String> lines = server.stderr().lines().toList();
+            assertEquals(1, lines.size(), "exactly one line on stderr: " + lines);
+            assertTrue(lines.get(0).startsWith(expected), lines.get(0));
+            assertTrue(lines.get(0).endsWith("loopwatch is off"), lines.get(0));
+        }
+    }
+}
