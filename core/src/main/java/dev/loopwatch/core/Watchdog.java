@@ -109,13 +109,20 @@ final class Watchdog implements Runnable {
         }
         Watch[] next = new Watch[live.length];
         for (int i = 0; i < live.length; i++) {
-            Watch w = old.get(live[i]);
+            Watch w = old.remove(live[i]);
             if (w == null) {
                 w = new Watch();
                 w.lastSeen = now;
             }
             next[i] = w;
         }
+        // A loop that left run() (shutdown, or a Netty 4.2 loop suspending) right after a stall: its task
+        // is over, so its stall ends now rather than never.
+        old.forEach((slot, w) -> {
+            if (w.stallId != 0) {
+                emit(ReportType.STALL_END, slot, w, w.lastSeen + (now - w.lastSeen) / 2 - w.start);
+            }
+        });
         slots = live;
         watches = next;
     }

@@ -1,0 +1,77 @@
+package dev.loopwatch.core;
+
+import dev.loopwatch.core.config.LoopWatchConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class StackAnalyzerTest {
+    private final StackAnalyzer analyzer = new StackAnalyzer(LoopWatchConfig.DEFAULT_EXCLUDES, 64);
+
+    private static StackTraceElement f(String cls, String method) {
+        return new StackTraceElement(cls, method, cls.substring(cls.lastIndexOf('.') + 1) + ".java", 10);
+    }
+
+    private static final StackTraceElement[] SLEEP_IN_HANDLER = {
+            f("java.lang.Thread", "sleep"),
+            f("com.acme.Service", "load"),
+            f("com.acme.Handler", "channelRead0"),
+            f("io.netty.channel.SimpleChannelInboundHandler", "channelRead"),
+            f("io.netty.channel.nio.AbstractNioByteChannel$NioByteUnsafe", "read"),
+            f("io.netty.channel.nio.NioIoHandler$DefaultNioRegistration", "handle"),
+            f("io.netty.channel.nio.NioIoHandler", "processSelectedKey"),
+            f("io.netty.channel.SingleThreadIoEventLoop", "run"),
+    };
+
+    @Test
+    void culpritIsTheFirstApplicationFrame() {
+        assertEquals("com.acme.Service", analyzer.culprit(SLEEP_IN_HANDLER).getClassName());
+    }
+
+    @Test
+    void taskIsTheDispatchKindAndTheOutermostApplicationFrame() {
+        assertEquals("I/O com.acme.Handler.channelRead0", analyzer.describeTask(SLEEP_IN_HANDLER));
+        StackTraceElement[] scheduled = {
+                f("com.acme.Job", "spin"),
+                f("com.acme.Job", "run"),
+                f("io.netty.util.concurrent.PromiseTask", "runTask"),
+                f("io.netty.util.concurrent.ScheduledFutureTask", "run"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "safeExecute"),
+        };
+        assertEquals("scheduled task com.acme.Job.run", analyzer.describeTask(scheduled));
+        StackTraceElement[] shadedEpoll41 = {
+                f("com.acme.Grpc", "call"),
+                f("io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoop", "processReady"),
+        };
+        assertEquals("I/O com.acme.Grpc.call", analyzer.describeTask(shadedEpoll41));
+    }
+
+    @Test
+    void frameworkOnlyStacksStillNameSomething() {
+        StackTraceElement[] nettyOnly = {
+                f("io.netty.channel.AbstractChannelHandlerContext$WriteTask", "run"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("task io.netty.channel.AbstractChannelHandlerContext$WriteTask.run",
+                analyzer.describeTask(nettyOnly));
+        assertEquals("io.netty.channel.AbstractChannelHandlerContext$WriteTask",
+                analyzer.culprit(nettyOnly).getClassName());
+        assertEquals("unknown task", analyzer.describeTask(new StackTraceElement[] {f("com.acme.X", "y")}));
+    }
+
+    @Test
+    void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
+        assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());
+        assertEquals(List.of(SLEEP_IN_HANDLER[0], SLEEP_IN_HANDLER[1]),
+                new StackAnalyzer(LoopWatchConfig.DEFAULT_EXCLUDES, 2).trim(SLEEP_IN_HANDLER));
+    }
+
+    @Test
+    void userExclusionsMoveTheCulprit() {
+        StackAnalyzer custom = new StackAnalyzer(List.of("java.", "com.acme.Service"), 64);
+        assertEquals("com.acme.Handler", custom.culprit(SLEEP_IN_HANDLER).getClassName());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.loopwatch.core;
+
+import dev.loopwatch.bridge.LoopSlot;
+import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.config.LoopWatchConfig;
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The watchdog against real threads that mark their tasks through the bridge, as instrumented Netty
+ * would. Timing bounds are loose (a shared 2-core CI machine); precision is measured in the benchmarks.
+ */
+class WatchdogTest {
+    private final List<Report> reports = new CopyOnWriteArrayList<>();
+    private final Watchdog watchdog = new Watchdog(TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.MILLISECONDS.toNanos(1),
+            new StackAnalyzer(LoopWatchConfig.DEFAULT_EXCLUDES, 64), reports::add);
+    private final Thread watchdogThread = new Thread(watchdog, "test-watchdog");
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        watchdog.stop();
+        watchdogThread.join(2000);
+    }
+
+    /** Runs {@code task} as one loop task on a fresh thread registered as a loop; returns its nanos. */
+    private static long runAsLoopTask(Runnable task, boolean registered) throws InterruptedException {
+        long[] took = new long[1];
+        CountDownLatch done = new CountDownLatch(1);
+        Thread loop = new Thread(() -> {
+            LoopSlot own = registered ? Loops.enterLoop(WatchdogTest.class) : null;
+            try {
+                LoopSlot slot = Loops.beginTask();
+                long start = System.nanoTime();
+                task.run();
+                took[0] = System.nanoTime() - start;
+                if (slot != null) {
+                    slot.end();
+                }
+            } finally {
+                Loops.exitLoop(own);
+                done.countDown();
+            }
+        }, "test-loop");
+        loop.start();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        return took[0];
+    }
+
+    static void spin(long ms) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void longTaskIsReportedWhileRunningThenEndsWithItsTotal() throws Exception {
+        watchdogThread.start();
+        long took = runAsLoopTask(() -> spin(150), true);
+        Thread.sleep(50);
+        assertEquals(2, reports.size(), reports.toString());
+        Report stall = reports.get(0);
+        Report end = reports.get(1);
+        assertEquals(ReportType.STALL, stall.type());
+        assertEquals(ReportType.STALL_END, end.type());
+        assertEquals(stall.id(), end.id());
+        assertEquals("test-loop", stall.thread());
+        assertEquals("spin", stall.culprit().getMethodName());
+        assertEquals(WatchdogTest.class.getName(), stall.culprit().getClassName());
+        assertTrue(stall.elapsedNanos() >= TimeUnit.MILLISECONDS.toNanos(40)
+                && stall.elapsedNanos() < TimeUnit.MILLISECONDS.toNanos(140), "seen while running: " + stall);
+        assertTrue(Math.abs(end.elapsedNanos() - took) < took / 10, end.elapsedNanos() + " vs " + took);
+    }
+
+    @Test
+    void shortTasksAndUnregisteredThreadsAreNotReported() throws Exception {
+        watchdogThread.start();
+        for (int i = 0; i < 5; i++) {
+            runAsLoopTask(() -> spin(20), true);
+        }
+        runAsLoopTask(() -> spin(100), false);
+        Thread.sleep(50);
+        assertEquals(List.of(), reports);
+    }
+
+    @Test
+    void nestedDispatchDoesNotBreakTheCount() throws Exception {
+        watchdogThread.start();
+        runAsLoopTask(() -> {
+            LoopSlot nested = Loops.beginTask();
+            assertNull(nested, "a dispatch inside a task is part of that task");
+            spin(80);
+        }, true);
+        Thread.sleep(50);
+        assertEquals(2, reports.size(), reports.toString());
+    }
+
+    @Test
+    void threadLeavingItsLoopIsForgotten() throws Exception {
+        int before = Loops.live().length;
+        runAsLoopTask(() -> { }, true);
+        assertEquals(before, Loops.live().length);
+    }
+}

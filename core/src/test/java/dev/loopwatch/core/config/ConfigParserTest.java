@@ -1,0 +1,97 @@
+package dev.loopwatch.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigParserTest {
+    private static LoopWatchConfig parse(String args) throws ConfigException {
+        return ConfigParser.parse(args, new Properties(), Map.of());
+    }
+
+    @Test
+    void defaults() throws Exception {
+        LoopWatchConfig c = parse(null);
+        assertEquals(100_000_000L, c.thresholdNanos());
+        assertEquals(1_000_000L, c.tickNanos());
+        assertNull(c.reportFile());
+        assertTrue(c.log());
+        assertEquals(LoopWatchConfig.DEFAULT_EXCLUDES, c.excludes());
+        assertEquals(64, c.stackDepth());
+    }
+
+    @Test
+    void agentArgumentsWithAListThatContinuesAfterCommas() throws Exception {
+        LoopWatchConfig c = parse("threshold=50ms,exclude=com.acme.fw.,org.lib.,report=/tmp/r.jsonl,log=off");
+        assertEquals(50_000_000L, c.thresholdNanos());
+        assertTrue(c.excludes().containsAll(java.util.List.of("com.acme.fw.", "org.lib.", "io.netty.")));
+        assertEquals(Path.of("/tmp/r.jsonl"), c.reportFile());
+        assertFalse(c.log());
+    }
+
+    @Test
+    void agentArgumentBeatsSystemPropertyBeatsEnvironment() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("loopwatch.threshold", "20ms");
+        props.setProperty("loopwatch.stack.depth", "10");
+        Map<String, String> env = Map.of("LOOPWATCH_THRESHOLD", "30ms", "LOOPWATCH_STACK_DEPTH", "12",
+                "LOOPWATCH_TICK", "2ms", "PATH", "/bin");
+        LoopWatchConfig c = ConfigParser.parse("threshold=10ms", props, env);
+        assertEquals(10_000_000L, c.thresholdNanos());
+        assertEquals(10, c.stackDepth());
+        assertEquals(2_000_000L, c.tickNanos());
+    }
+
+    @Test
+    void excludeDefaultsOffKeepsOnlyTheUsersList() throws Exception {
+        assertEquals(java.util.List.of("com.acme."), parse("exclude.defaults=off,exclude=com.acme.").excludes());
+    }
+
+    @Test
+    void unknownKeyNamesItAndTheValidOnes() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
+        assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
+                + "exclude, exclude.defaults, log, tick, stack.depth; loopwatch is off", e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheOptionTheSourceAndTheValidChoices() {
+        assertEquals("loopwatch: bad value '5 parsecs' for option threshold (agent argument): expected a duration "
+                + "like 500us, 50ms, 2s or 1m (units: ns, us, ms, s, m); loopwatch is off",
+                assertThrows(ConfigException.class, () -> parse("threshold=5 parsecs")).getMessage());
+        Properties props = new Properties();
+        props.setProperty("loopwatch.log", "loud");
+        assertEquals("loopwatch: bad value 'loud' for option log (system property loopwatch.log): expected on or off;"
+                + " loopwatch is off", assertThrows(ConfigException.class,
+                        () -> ConfigParser.parse(null, props, Map.of())).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> parse("stack.depth=0")).getMessage()
+                .contains("expected a whole number from 1 to 1024"));
+        assertTrue(assertThrows(ConfigException.class, () -> parse("tick=20ms,threshold=10ms")).getMessage()
+                .contains("option tick"));
+        assertTrue(assertThrows(ConfigException.class, () -> parse("exclude=com.acme;rm")).getMessage()
+                .contains("option exclude"));
+    }
+
+    @Test
+    void unknownEnvironmentVariableOfOursIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(null, new Properties(), Map.of("LOOPWATCH_TRESHOLD", "1")));
+        assertTrue(e.getMessage().startsWith("loopwatch: unknown option 'LOOPWATCH_TRESHOLD' (environment)"));
+    }
+
+    @Test
+    void everyMessageIsOneLine() {
+        for (String bad : new String[] {"x=1", "threshold=", "threshold", "log=2", "stack.depth=x"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(bad), bad);
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+}
