@@ -10,7 +10,9 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -27,15 +29,20 @@ final class LineInstaller {
     }
 
     static void install(Instrumentation inst, List<LibraryLine> lines, String packagePrefix) {
+        Map<LibraryLine, LoaderHasResources> guards = new LinkedHashMap<>();
+        for (LibraryLine line : lines) {
+            guards.put(line, new LoaderHasResources(line.required(), line.forbidden()));
+        }
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(new Recorder(lines))
+                .with(new Recorder(guards))
                 .ignore(not(nameStartsWith(packagePrefix)));
-        for (LibraryLine line : lines) {
-            LoaderHasResources guard = new LoaderHasResources(line.required(), line.forbidden());
+        for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
+            LibraryLine line = entry.getKey();
+            LoaderHasResources guard = entry.getValue();
             for (Hook hook : line.hooks()) {
                 builder = builder.type(hook.type(), guard)
                         .transform(new AgentBuilder.Transformer.ForAdvice()
@@ -70,10 +77,10 @@ final class LineInstaller {
 
     /** Records each instrumented type under its line, and each failure as a counted, once-said error. */
     private static final class Recorder extends AgentBuilder.Listener.Adapter {
-        private final List<LibraryLine> lines;
+        private final Map<LibraryLine, LoaderHasResources> guards;
 
-        Recorder(List<LibraryLine> lines) {
-            this.lines = lines;
+        Recorder(Map<LibraryLine, LoaderHasResources> guards) {
+            this.guards = guards;
         }
 
         @Override
@@ -89,8 +96,9 @@ final class LineInstaller {
         }
 
         private String lineOf(TypeDescription type, ClassLoader loader) {
-            for (LibraryLine line : lines) {
-                if (new LoaderHasResources(line.required(), line.forbidden()).matches(loader)) {
+            for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
+                LibraryLine line = entry.getKey();
+                if (entry.getValue().matches(loader)) {
                     for (Hook hook : line.hooks()) {
                         if (hook.type().matches(type)) {
                             return line.name();

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 public final class LogSink implements ReportSink {
     /** Frames printed under a stall before the rest are summarised. */
     static final int MAX_PRINTED_FRAMES = 24;
+    /** Frames printed when no frame is the application's: the top of the stack is then the clue. */
+    static final int FRAMEWORK_ONLY_FRAMES = 12;
 
     private final Supplier<ClassLoader> appLoader;
     private final PrintStream stderr;
@@ -58,6 +60,9 @@ public final class LogSink implements ReportSink {
         List<StackTraceElement> stack = r.stack();
         int printed = 0;
         int lastApp = lastApplicationFrame(stack);
+        if (lastApp < 0) {
+            lastApp = Math.min(stack.size(), FRAMEWORK_ONLY_FRAMES) - 1;
+        }
         for (int i = 0; i < stack.size(); i++) {
             if (printed == MAX_PRINTED_FRAMES || (i > lastApp && printed > 0)) {
                 b.append("\n        ... ").append(stack.size() - i).append(" framework frames");
@@ -75,7 +80,7 @@ public final class LogSink implements ReportSink {
                 return i;
             }
         }
-        return 0;
+        return -1;
     }
 
     static String endMessage(Report r) {
