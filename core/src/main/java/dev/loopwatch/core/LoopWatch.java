@@ -90,6 +90,36 @@ public final class LoopWatch {
         reporter.add(sink);
     }
 
+    /**
+     * Waits until whatever ran on a loop before the call is settled and reported: the watchdog has looked
+     * at every loop again (it is woken at once, so this takes microseconds), each task that was running has
+     * ended or become a stall (at most the threshold), and the sinks got every report made so far. The
+     * JUnit extension calls it at the end of each test. Returns false on timeout.
+     */
+    public boolean flush(java.time.Duration timeout) {
+        long called = System.nanoTime();
+        long deadline = called + timeout.toNanos();
+        return watchdog.awaitTicks(2, timeout.toNanos())
+                && watchdog.awaitTasksStartedBefore(called, Math.max(0, deadline - System.nanoTime()))
+                && reporter.awaitDelivered(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** The stall threshold in force now. */
+    public long thresholdNanos() {
+        return watchdog.thresholdNanos();
+    }
+
+    /**
+     * Changes the stall threshold from the next tick on. The JUnit extension sets each test's threshold;
+     * it is one value for the whole JVM.
+     */
+    public void thresholdNanos(long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("threshold must be positive: " + nanos);
+        }
+        watchdog.thresholdNanos(nanos);
+    }
+
     /** A snapshot of what loopwatch did so far. */
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), reporter.delivered(),

@@ -22,6 +22,7 @@ final class Reporter implements Runnable {
     private final List<ReportSink> sinks = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
     private volatile boolean running = true;
 
     Reporter(List<ReportSink> sinks) {
@@ -33,13 +34,28 @@ final class Reporter implements Runnable {
     }
 
     void submit(Report report) {
-        if (!queue.offer(report)) {
+        if (queue.offer(report)) {
+            submitted.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
 
     long dropped() {
         return dropped.get();
+    }
+
+    /** Waits until every report submitted so far went through the sinks; false on timeout. */
+    boolean awaitDelivered(long timeoutNanos) {
+        long target = submitted.get();
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (delivered.get() < target) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return true;
     }
 
     /** Reports handed to the sinks so far. */

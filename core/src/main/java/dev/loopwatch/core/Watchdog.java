@@ -28,12 +28,16 @@ final class Watchdog implements Runnable {
     /** Consecutive failed ticks after which the watchdog gives up (it must never spin on its own bug). */
     private static final int MAX_FAILED_TICKS = 100;
 
-    private final long thresholdNanos;
+    private volatile long thresholdNanos;
     private final long tickNanos;
     private final StackAnalyzer analyzer;
     private final Consumer<Report> out;
     private final AtomicLong stalls = new AtomicLong();
     private volatile boolean running = true;
+    private volatile long ticksDone;
+    private volatile Thread thread;
+    /** The start (nanoTime) of the oldest task that runs and is not yet a stall; MAX_VALUE when none. */
+    private volatile long oldestPendingStart = Long.MAX_VALUE;
 
     private LoopSlot[] slots = new LoopSlot[0];
     private Watch[] watches = new Watch[0];
@@ -59,11 +63,13 @@ final class Watchdog implements Runnable {
 
     @Override
     public void run() {
-        Loops.watcher(Thread.currentThread());
+        thread = Thread.currentThread();
+        Loops.watcher(thread);
         int failedTicks = 0;
         while (running) {
             try {
                 scan(System.nanoTime());
+                ticksDone++;
                 failedTicks = 0;
             } catch (Throwable t) {
                 Diagnostics.error("watchdog", t);
@@ -80,6 +86,47 @@ final class Watchdog implements Runnable {
         running = false;
     }
 
+    /** Changes the threshold from the next tick on (the JUnit extension sets each test's own). */
+    void thresholdNanos(long nanos) {
+        thresholdNanos = nanos;
+    }
+
+    long thresholdNanos() {
+        return thresholdNanos;
+    }
+
+    /** Waits until {@code count} more full ticks have run; false on timeout. */
+    boolean awaitTicks(int count, long timeoutNanos) {
+        long target = ticksDone + count;
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (ticksDone < target) {
+            if (!running || System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.unpark(watchdogThread());
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
+    }
+
+    private Thread watchdogThread() {
+        return thread;
+    }
+
+    /**
+     * Waits until every task that was running at {@code sinceNanos} has ended or been reported as a stall
+     * (it then has crossed the threshold); false on timeout.
+     */
+    boolean awaitTasksStartedBefore(long sinceNanos, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (oldestPendingStart != Long.MAX_VALUE && oldestPendingStart - sinceNanos <= 0) {
+            if (!awaitTicks(1, Math.max(0, deadline - System.nanoTime()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     long stalls() {
         return stalls.get();
     }
@@ -90,9 +137,15 @@ final class Watchdog implements Runnable {
         if (live != slots) {
             rebind(live, now);
         }
+        long oldestPending = Long.MAX_VALUE;
         for (int i = 0; i < slots.length; i++) {
-            check(slots[i], watches[i], now);
+            Watch w = watches[i];
+            check(slots[i], w, now);
+            if ((w.seq & 1L) != 0 && w.stallId == 0 && w.start - oldestPending < 0) {
+                oldestPending = w.start;
+            }
         }
+        oldestPendingStart = oldestPending;
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
                 if (!slot.thread().isAlive()) {

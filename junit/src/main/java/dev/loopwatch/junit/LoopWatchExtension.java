@@ -1,0 +1,86 @@
+package dev.loopwatch.junit;
+
+import dev.loopwatch.core.LoopWatch;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.AssertionFailedError;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Fails the test during which an event-loop task stalled. Each test is a time window: what the agent
+ * reports about tasks that began inside it is that test's, even on loops shared by the whole class (a
+ * server started in {@code @BeforeAll}). At the end of each test the extension waits for the watchdog's
+ * next two ticks, so a stall that began in the test is reported before the verdict, and never falls on
+ * the next test.
+ *
+ * <p>Registered by {@link LoopWatch}, or for a whole suite through JUnit's extension auto-detection
+ * ({@code junit.jupiter.extensions.autodetection.enabled=true}); public for the service loader.
+ */
+public final class LoopWatchExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LoopWatchExtension.class);
+    private static final ReportCollector COLLECTOR = new ReportCollector();
+    private static final AtomicBoolean COLLECTING = new AtomicBoolean();
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
+
+    /** What {@link #afterEach} needs of {@link #beforeEach}. */
+    private record Window(Instant start, Settings settings) {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        engine();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Settings settings = Settings.of(context);
+        if (!settings.enabled()) {
+            return;
+        }
+        engine().thresholdNanos(settings.thresholdNanos());
+        context.getStore(NAMESPACE).put(Window.class, new Window(Instant.now(), settings));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Window window = context.getStore(NAMESPACE).remove(Window.class, Window.class);
+        if (window == null) {
+            return;
+        }
+        LoopWatch engine = engine();
+        engine.flush(FLUSH_TIMEOUT.plusNanos(2 * window.settings().thresholdNanos()));
+        List<Violation> violations = Violation.of(COLLECTOR.since(window.start()), window.start(),
+                engine.config().tickNanos());
+        if (!violations.isEmpty()) {
+            throw failure(violations);
+        }
+    }
+
+    private static LoopWatch engine() {
+        LoopWatch engine = AgentLoader.ensureLoaded();
+        if (COLLECTING.compareAndSet(false, true)) {
+            engine.addSink(COLLECTOR);
+        }
+        return engine;
+    }
+
+    private static AssertionFailedError failure(List<Violation> violations) {
+        StringBuilder message = new StringBuilder("loopwatch: ").append(violations.size())
+                .append(violations.size() == 1 ? " event-loop violation" : " event-loop violations")
+                .append(" during this test:");
+        for (int i = 0; i < violations.size(); i++) {
+            message.append('\n').append(violations.get(i).describe(i + 1));
+        }
+        AssertionFailedError error = new AssertionFailedError(message.toString());
+        for (Violation v : violations) {
+            error.addSuppressed(v.stackTrace());
+        }
+        return error;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.loopwatch.junit;
+
+import dev.loopwatch.core.config.Durations;
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportType;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One thing a test did wrong on an event loop, built from the agent's reports: a stall (with its total
+ * when it ended within the test) and, later, a blocking call.
+ *
+ * @param kind      {@code "stall"}
+ * @param report    the report seen while it happened (it has the sampled stack)
+ * @param totalNanos the total when known (the task ended), else -1
+ */
+record Violation(String kind, Report report, long totalNanos) {
+
+    /**
+     * The violations of a test that started at {@code start}: stalls whose task began in the test (task
+     * start = when seen minus how long it had run; {@code slackNanos} absorbs the watchdog's tick).
+     */
+    static List<Violation> of(List<Report> reports, Instant start, long slackNanos) {
+        Map<Long, Violation> stalls = new LinkedHashMap<>();
+        for (Report r : reports) {
+            if (r.type() == ReportType.STALL) {
+                // The watchdog knows a task's start to within a tick: give the test the benefit of that tick.
+                Instant began = r.time().minusNanos(r.elapsedNanos()).plusNanos(slackNanos);
+                if (!began.isBefore(start)) {
+                    stalls.put(r.id(), new Violation("stall", r, -1));
+                }
+            } else if (r.type() == ReportType.STALL_END && stalls.containsKey(r.id())) {
+                stalls.put(r.id(), new Violation("stall", stalls.get(r.id()).report(), r.elapsedNanos()));
+            }
+        }
+        return new ArrayList<>(stalls.values());
+    }
+
+    /** "stall: 212 ms on loop nioEventLoopGroup-3-1 (threshold 50 ms)" and the task and culprit lines. */
+    String describe(int number) {
+        String duration = totalNanos >= 0 ? Durations.format(totalNanos)
+                : "at least " + Durations.format(report.elapsedNanos()) + " (still running when the test ended)";
+        return number + ". " + kind + ": " + duration + " on loop " + report.thread() + " (threshold "
+                + Durations.format(report.thresholdNanos()) + ")\n"
+                + "   task:    " + report.task() + "\n"
+                + "   culprit: " + report.culpritFrame();
+    }
+
+    /** The sampled stack as a throwable, to attach to the failure. */
+    Throwable stackTrace() {
+        LoopStack trace = new LoopStack(kind + " on loop " + report.thread() + " at " + report.culpritFrame());
+        trace.setStackTrace(report.stack().toArray(new StackTraceElement[0]));
+        return trace;
+    }
+
+    /** Carries a loop thread's sampled stack in a test failure; it was never thrown. */
+    static final class LoopStack extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        LoopStack(String message) {
+            super(message, null, false, true);
+        }
+    }
+}

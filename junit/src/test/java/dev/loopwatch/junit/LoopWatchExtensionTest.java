@@ -1,0 +1,68 @@
+package dev.loopwatch.junit;
+
+import dev.loopwatch.junit.fixtures.SpinFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+import org.opentest4j.AssertionFailedError;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/** Runs the fixtures through the JUnit Platform and checks which tests failed, and why. */
+class LoopWatchExtensionTest {
+
+    private static Events run(Class<?> fixture) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute().testEvents();
+    }
+
+    private static Throwable failureOf(Events events, String method) {
+        List<Event> failed = events.failed().stream()
+                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).toList();
+        assertEquals(1, failed.size(), method + " should fail; events: " + events.list());
+        return failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+    }
+
+    private static void assertPassed(Events events, String method) {
+        assertEquals(1, events.succeeded().stream()
+                .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).count(),
+                method + " should pass; failures: " + events.failed().list());
+    }
+
+    @Test
+    void spinningHandlerFailsItsTestWithTheCulpritAndFastOnePasses() {
+        Events events = run(SpinFixtures.ClassLevel.class);
+        Throwable failure = failureOf(events, "spins");
+        assertInstanceOf(AssertionFailedError.class, failure);
+        String message = failure.getMessage();
+        assertTrue(message.startsWith("loopwatch: 1 event-loop violation during this test:"), message);
+        assertTrue(message.contains("stall: "), message);
+        assertTrue(message.contains("(threshold 50 ms)"), message);
+        assertTrue(message.contains("task:    I/O dev.loopwatch.junit.fixtures.TestServer$Handler.channelRead0"), message);
+        assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.TestServer$Handler.spin(TestServer.java:"),
+                message);
+        assertEquals(1, failure.getSuppressed().length, "the sampled stack is attached");
+        assertEquals("spin", failure.getSuppressed()[0].getStackTrace()[0].getMethodName());
+        assertPassed(events, "fast");
+    }
+
+    @Test
+    void methodAnnotationOverridesTheClassOne() {
+        Events events = run(SpinFixtures.MethodOverridesClass.class);
+        assertPassed(events, "lenientByClass");
+        assertTrue(failureOf(events, "strictByMethod").getMessage().contains("(threshold 50 ms)"));
+    }
+
+    @Test
+    void violationOfTestAFailsANeverB() {
+        Events events = run(SpinFixtures.Attribution.class);
+        assertTrue(failureOf(events, "a").getMessage().contains("TestServer$Handler.spin("));
+        assertPassed(events, "b");
+    }
+}
