@@ -1,0 +1,79 @@
+package dev.loopwatch.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Item 4, JVM start-up time added by the agent. Each round starts, with and without the agent, (i) a
+ * hello-world main, timed from process start to exit, and (ii) the Netty HTTP server, timed from process
+ * start until it answers its first request on 127.0.0.1. Runs alternate, and the order flips every round,
+ * so that drift on a busy machine falls on both sides alike.
+ *
+ * <p>System property {@code rounds} (default 12). The agent runs with its default options.
+ */
+public final class StartupMain {
+    private static final long SERVER_TIMEOUT = TimeUnit.SECONDS.toNanos(60);
+
+    private StartupMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("rounds", 12);
+        double[][] hello = new double[2][rounds];  // [0] without, [1] with the agent; milliseconds
+        double[][] server = new double[2][rounds];
+        warmUpDiskCache();
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                int withAgent = (r + k) % 2; // flips which side goes first each round
+                hello[withAgent][r] = helloMillis(withAgent == 1);
+                server[withAgent][r] = serverMillis(withAgent == 1);
+            }
+            System.err.printf(Locale.ROOT, "round %d: hello %.0f/%.0f ms, server %.0f/%.0f ms (without/with)%n", r + 1,
+                    hello[0][r], hello[1][r], server[0][r], server[1][r]);
+        }
+        System.out.println(Machine.describe() + ", " + rounds + " runs each");
+        System.out.println("| program | median without agent (ms) | median with agent (ms) | added (ms) | ratio | min without / with (ms) |");
+        System.out.println("|---|---|---|---|---|---|");
+        row("hello world, start to exit", hello);
+        row("Netty HTTP server, start to first 200", server);
+    }
+
+    /** Child JVMs read the same jars; the first run would otherwise pay the disk for one side only. */
+    private static void warmUpDiskCache() throws Exception {
+        helloMillis(false);
+        helloMillis(true);
+    }
+
+    private static double helloMillis(boolean agent) throws Exception {
+        List<String> command = JavaCommand.of(agent ? "" : null, HelloMain.class);
+        long start = System.nanoTime();
+        Process p = JavaCommand.start(command);
+        int exit = p.waitFor();
+        long end = System.nanoTime();
+        if (exit != 0) {
+            throw new IllegalStateException("hello world exited with " + exit);
+        }
+        return (end - start) / 1e6;
+    }
+
+    private static double serverMillis(boolean agent) throws Exception {
+        int port = HttpProbe.freePort();
+        List<String> command = JavaCommand.of(agent ? "" : null, HttpServerMain.class, Integer.toString(port));
+        long start = System.nanoTime();
+        Process p = JavaCommand.start(command);
+        try {
+            return (HttpProbe.awaitAnswer(port, p, SERVER_TIMEOUT) - start) / 1e6;
+        } finally {
+            HttpProbe.stop(p);
+        }
+    }
+
+    private static void row(String name, double[][] millis) {
+        Stats without = new Stats(millis[0]);
+        Stats with = new Stats(millis[1]);
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %+.0f | %.2f | %.0f / %.0f |%n", name, without.median(),
+                with.median(), with.median() - without.median(), with.median() / without.median(), without.min(),
+                with.min());
+    }
+}
