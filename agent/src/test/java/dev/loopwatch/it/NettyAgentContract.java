@@ -126,7 +126,8 @@ abstract class NettyAgentContract {
         int before = server.reports().size();
         double actualMs = Long.parseLong(server.get(path)) / 1e6;
         List<JsonNode> reports = server.awaitReports(before, r -> true, 2, 5);
-        assertEquals(2, reports.size(), "one stall and one stall-end: " + reports);
+        assertEquals(2, reports.size(), "one stall and one stall-end: " + reports + "\nstatus: " + server.status()
+                + "\nserver stderr:\n" + server.stderr());
         JsonNode stall = reports.get(0);
         JsonNode end = reports.get(1);
         assertEquals("stall", stall.get("type").asText());
