@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Runs every measurement in README.md on one JDK and collects the tables in target/results-<jdk>.md.
 #   benchmarks/run-all.sh [path/to/java]        (default: java on the PATH)
-# Environment: LOOPWATCH_AGENT (default ../agent/target/loopwatch-agent.jar), BENCH_JAR (default
+# Environment (never LOOPWATCH_*: loopwatch reads those as options): AGENT_JAR (default ../agent/target/loopwatch-agent.jar), BENCH_JAR (default
 # target/benchmarks.jar), PRIO (default "chrt -r 10": real-time round-robin, so that other work on a
 # shared machine does not decide the numbers; PRIO= runs at normal priority).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 java=${1:-java}
 jar=${BENCH_JAR:-$here/target/benchmarks.jar}
-agent=${LOOPWATCH_AGENT:-$here/../agent/target/loopwatch-agent.jar}
+agent=${AGENT_JAR:-$here/../agent/target/loopwatch-agent.jar}
 prio=${PRIO-chrt -r 10}
 version=$("$java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
 out=$here/target/results-jdk$version.md
 run() {
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
   # The full output (JMH progress, per-round lines) goes to a log; the tables and failures to $out.
-  $prio "$java" -Dloopwatch.agent="$agent" -cp "$jar" "$@" 2>&1 | tee "$here/target/log-jdk$version-${main##*.}.txt" \
+  $prio "$java" -Dbenchmarks.agent="$agent" -cp "$jar" "$@" 2>&1 | tee "$here/target/log-jdk$version-${main##*.}.txt" \
     | grep -E '^(\||JDK |FAILED|Exception)' | tee -a "$out" || echo "(exit status $?)" | tee -a "$out"
 }
 : > "$out"

@@ -9,8 +9,12 @@ import java.nio.file.Path;
  * time, so the same benchmarks.jar measures whatever agent was built last.
  */
 final class AgentJar {
-    /** Overrides the search: {@code -Dloopwatch.agent=/path/to/loopwatch-agent.jar}. */
-    static final String PROPERTY = "loopwatch.agent";
+    /**
+     * Overrides the search: {@code -Dbenchmarks.agent=/path/to/loopwatch-agent.jar}. Deliberately not in the
+     * {@code loopwatch.} namespace: loopwatch reads its options from {@code loopwatch.*} properties and
+     * {@code LOOPWATCH_*} variables and switches itself off on an unknown one.
+     */
+    static final String PROPERTY = "benchmarks.agent";
     private static final Path RELATIVE = Path.of("agent", "target", "loopwatch-agent.jar");
 
     private AgentJar() {

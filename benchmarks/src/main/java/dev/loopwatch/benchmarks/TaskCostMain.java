@@ -19,7 +19,7 @@ import java.util.Locale;
  * between modes, which JMH annotations cannot express (the agent path is known at run time only).
  *
  * <p>System properties: {@code forks} (3), {@code warmups} (5), {@code iterations} (5), {@code seconds} (1),
- * {@code loopwatch.agent} (see {@link AgentJar}).
+ * {@code benchmarks.agent} (see {@link AgentJar}).
  */
 public final class TaskCostMain {
     /** The same heap and flags for every fork; set explicitly, or JMH would copy the host's arguments. */
