@@ -17,8 +17,15 @@ public final class StackAnalyzer {
         this.maxDepth = maxDepth;
     }
 
-    /** True for classes of the JDK, the frameworks and loopwatch (the exclusion list). */
+    /**
+     * True for classes of the JDK, the frameworks and loopwatch (the exclusion list), and for the JVM's
+     * generated lambda classes ({@code Foo$$Lambda/0x...}): the lambda's body is the next frame, a real
+     * method of the application with a file and a line.
+     */
     public boolean isFramework(String className) {
+        if (className.contains("$$Lambda")) {
+            return true;
+        }
         for (String prefix : frameworkPrefixes) {
             if (className.startsWith(prefix)) {
                 return true;

@@ -50,6 +50,19 @@ class StackAnalyzerTest {
     }
 
     @Test
+    void lambdaProxyFramesAreSkippedForTheirBody() {
+        StackTraceElement[] lambda = {
+                f("com.acme.Routes", "spin"),
+                f("com.acme.Routes", "lambda$start$0"),
+                f("com.acme.Routes$$Lambda/0x00007f3c2c0a1234", "get"),
+                f("reactor.core.publisher.MonoSupplier", "call"),
+                f("io.netty.channel.epoll.EpollIoHandler$DefaultEpollIoRegistration", "handle"),
+        };
+        assertEquals("I/O com.acme.Routes.lambda$start$0", analyzer.describeTask(lambda));
+        assertEquals("spin", analyzer.culprit(lambda).getMethodName());
+    }
+
+    @Test
     void frameworkOnlyStacksStillNameSomething() {
         StackTraceElement[] nettyOnly = {
                 f("io.netty.channel.AbstractChannelHandlerContext$WriteTask", "run"),

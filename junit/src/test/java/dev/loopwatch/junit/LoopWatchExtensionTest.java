@@ -1,5 +1,6 @@
 package dev.loopwatch.junit;
 
+import dev.loopwatch.junit.fixtures.FrameworkFixtures;
 import dev.loopwatch.junit.fixtures.SpinFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -49,6 +50,24 @@ class LoopWatchExtensionTest {
                 message);
         assertEquals(1, failure.getSuppressed().length, "the sampled stack is attached");
         assertEquals("spin", failure.getSuppressed()[0].getStackTrace()[0].getMethodName());
+        assertPassed(events, "fast");
+    }
+
+    @Test
+    void vertxTestWithVertxExtensionFailsOnlyTheSpinningTest() {
+        Events events = run(FrameworkFixtures.OnVertx.class);
+        String message = failureOf(events, "spins").getMessage();
+        assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.FrameworkFixtures.spin("), message);
+        assertTrue(message.contains("vert.x-eventloop-thread-"), message);
+        assertPassed(events, "fast");
+    }
+
+    @Test
+    void reactorNettyTestFailsOnlyTheSpinningTest() {
+        Events events = run(FrameworkFixtures.OnReactorNetty.class);
+        String message = failureOf(events, "spins").getMessage();
+        assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.FrameworkFixtures.spin("), message);
+        assertTrue(message.contains("reactor-http-"), message);
         assertPassed(events, "fast");
     }
 
