@@ -105,39 +105,30 @@ public final class DetectionLatencyRun {
     }
 
     /**
-     * Matches each STALL report to a task by the start the watchdog inferred (report time minus elapsed):
-     * robust even when a starved watchdog reports after its task ended. The inferred start is never much
-     * earlier than the true one (by at most half a tick) but can be later (the report's time is taken after
-     * the stack sample, and a starved watchdog wakes late), so the report belongs to the last task that
-     * started before it.
+     * Matches each STALL report to the task that was running (or had last run) when the report was made:
+     * tasks run one at a time, 3 ms apart, and a report is made while its task runs (the watchdog samples
+     * the stack at once). Not by the start the watchdog inferred: after a gap in its ticks that estimate can
+     * be off by half the gap, which is one of the things measured here.
      */
     private static void print(long threshold, ClockAnchor anchor, long[][] longRuns, long[][] shortRuns,
                               List<Report> stalls) {
-        long tolerance = TimeUnit.MILLISECONDS.toNanos(1);
-        if (Boolean.getBoolean("debug")) {
-            for (long[] run : longRuns) {
-                System.err.printf(Locale.ROOT, "long task %.2f .. %.2f ms%n", (run[0] - longRuns[0][0]) / 1e6,
-                        (run[1] - longRuns[0][0]) / 1e6);
-            }
-        }
         int[] longHits = new int[longRuns.length];
         double[] firstLatency = new double[longRuns.length];
         int onShort = 0;
         int unmatched = 0;
+        int early = 0;
         for (Report report : stalls) {
             long at = anchor.toNanoTime(report.time());
-            long inferredStart = at - report.elapsedNanos();
-            if (Boolean.getBoolean("debug")) {
-                System.err.printf(Locale.ROOT, "report at %.2f ms, inferred start %.2f ms%n", (at - longRuns[0][0]) / 1e6,
-                        (inferredStart - longRuns[0][0]) / 1e6);
-            }
-            int i = lastStartedBefore(longRuns, inferredStart + tolerance);
-            int j = lastStartedBefore(shortRuns, inferredStart + tolerance);
+            int i = lastStartedBefore(longRuns, at);
+            int j = lastStartedBefore(shortRuns, at);
             if (j >= 0) { // short tasks run after all long ones
                 onShort++;
             } else if (i >= 0) {
                 if (longHits[i]++ == 0) {
                     firstLatency[i] = (at - (longRuns[i][0] + threshold)) / 1e6;
+                    if (firstLatency[i] < -1.0) {
+                        early++; // reported more than a tick before the task reached the threshold
+                    }
                 }
             } else {
                 unmatched++;
@@ -154,16 +145,44 @@ public final class DetectionLatencyRun {
         }
         int missed = longRuns.length - found;
         Stats s = new Stats(java.util.Arrays.copyOf(latencies, Math.max(found, 1)));
-        System.out.printf(Locale.ROOT, "| %d ms | %d/%d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d × %d ms: %d |%n",
+        System.out.printf(Locale.ROOT, "| %d ms | %d/%d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d × %d ms: %d |%n",
                 threshold / 1_000_000, found, longRuns.length, s.min(), s.percentile(50), s.percentile(90),
-                s.percentile(99), s.max(), duplicates, unmatched, shortRuns.length, threshold * 8 / 10 / 1_000_000,
-                onShort);
+                s.percentile(99), s.max(), early, duplicates, unmatched, shortRuns.length,
+                threshold * 8 / 10 / 1_000_000, onShort);
         System.out.flush();
-        if (missed > 0 || onShort > 0 || unmatched > 0 || duplicates > 0) {
-            System.err.println("FAILED: " + missed + " long tasks without a report, " + onShort
+        if (missed > 0 || onShort > 0 || unmatched > 0 || duplicates > 0 || early > 0) {
+            System.err.println("FAILED: " + missed + " long tasks without a report, " + early + " reported early, " + onShort
                     + " reports for tasks under the threshold, " + unmatched + " reports matching no task, "
                     + duplicates + " second reports for one task");
+            explain(longRuns, longHits, firstLatency, anchor, stalls);
             System.exit(1);
+        }
+    }
+
+    /** For every long task without exactly one report, or reported early: it, its neighbours and the reports around them. */
+    private static void explain(long[][] longRuns, int[] longHits, double[] firstLatency, ClockAnchor anchor,
+                                List<Report> stalls) {
+        long origin = longRuns[0][0];
+        for (int i = 0; i < longRuns.length; i++) {
+            if (longHits[i] == 1 && firstLatency[i] >= -1.0) {
+                continue;
+            }
+            System.err.printf(Locale.ROOT, "task %d got %d reports (first %.2f ms past the threshold); times in ms "
+                    + "from the first task's start:%n", i, longHits[i], firstLatency[i]);
+            int from = Math.max(0, i - 1);
+            int to = Math.min(longRuns.length - 1, i + 1);
+            for (int k = from; k <= to; k++) {
+                System.err.printf(Locale.ROOT, "  task %d ran %.2f .. %.2f%n", k, (longRuns[k][0] - origin) / 1e6,
+                        (longRuns[k][1] - origin) / 1e6);
+            }
+            for (Report r : stalls) {
+                long at = anchor.toNanoTime(r.time());
+                if (at >= longRuns[from][0] && at <= longRuns[to][1] + 200_000_000L) {
+                    System.err.printf(Locale.ROOT, "  STALL #%d at %.2f, elapsed %.2f (inferred start %.2f), %s%n", r.id(),
+                            (at - origin) / 1e6, r.elapsedNanos() / 1e6, (at - r.elapsedNanos() - origin) / 1e6,
+                            r.culpritFrame());
+                }
+            }
         }
     }
 
