@@ -67,6 +67,8 @@ public final class LoopWatch {
         if (current == null) {
             LoopWatch engine = new LoopWatch(config, extraSinks);
             engine.reporterThread.start();
+            // Named before it runs, so a loop registering at once already wakes the right thread.
+            Loops.watcher(engine.watchdogThread);
             engine.watchdogThread.start();
             current = engine;
         }

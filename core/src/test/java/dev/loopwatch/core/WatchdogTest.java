@@ -27,6 +27,12 @@ class WatchdogTest {
             new StackAnalyzer(LoopWatchConfig.DEFAULT_EXCLUDES, 64), reports::add);
     private final Thread watchdogThread = new Thread(watchdog, "test-watchdog");
 
+    /** Starts the watchdog and waits until it runs (so that a registering loop wakes this one). */
+    private void startWatchdog() {
+        watchdogThread.start();
+        assertTrue(watchdog.awaitTicks(1, TimeUnit.SECONDS.toNanos(5)));
+    }
+
     @AfterEach
     void stop() throws InterruptedException {
         watchdog.stop();
@@ -66,7 +72,7 @@ class WatchdogTest {
 
     @Test
     void longTaskIsReportedWhileRunningThenEndsWithItsTotal() throws Exception {
-        watchdogThread.start();
+        startWatchdog();
         long took = runAsLoopTask(() -> spin(150), true);
         Thread.sleep(50);
         assertEquals(2, reports.size(), reports.toString());
@@ -85,7 +91,7 @@ class WatchdogTest {
 
     @Test
     void shortTasksAndUnregisteredThreadsAreNotReported() throws Exception {
-        watchdogThread.start();
+        startWatchdog();
         for (int i = 0; i < 5; i++) {
             runAsLoopTask(() -> spin(20), true);
         }
@@ -96,7 +102,7 @@ class WatchdogTest {
 
     @Test
     void nestedDispatchDoesNotBreakTheCount() throws Exception {
-        watchdogThread.start();
+        startWatchdog();
         runAsLoopTask(() -> {
             LoopSlot nested = Loops.beginTask();
             assertNull(nested, "a dispatch inside a task is part of that task");
@@ -104,6 +110,14 @@ class WatchdogTest {
         }, true);
         Thread.sleep(50);
         assertEquals(2, reports.size(), reports.toString());
+    }
+
+    @Test
+    void startEstimateIsTheMiddleOfATickButNeverEarlierThanHalfATick() {
+        long tick = TimeUnit.MILLISECONDS.toNanos(1);
+        assertEquals(10_500_000L, watchdog.startEstimate(10_000_000L, 11_000_000L));
+        // After a 20 ms gap the middle would be 10 ms early: a 50 ms threshold would fire at 40 ms.
+        assertEquals(30_000_000L - tick / 2, watchdog.startEstimate(10_000_000L, 30_000_000L));
     }
 
     @Test

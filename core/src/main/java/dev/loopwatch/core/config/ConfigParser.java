@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Reads options from the agent argument string, system properties and the environment, in that order
@@ -23,18 +24,33 @@ public final class ConfigParser {
 
     /** Reads the options of this JVM: {@code agentArgs} (may be null), system properties, environment. */
     public static LoopWatchConfig fromEnvironment(String agentArgs) throws ConfigException {
-        return parse(agentArgs, System.getProperties(), System.getenv());
+        return parse(agentArgs, System.getProperties(), System.getenv(), System.err::println);
     }
 
+    /** As {@link #parse(String, Properties, Map, Consumer)}, ignoring warnings. */
     public static LoopWatchConfig parse(String agentArgs, Properties properties, Map<String, String> env)
             throws ConfigException {
+        return parse(agentArgs, properties, env, warning -> { });
+    }
+
+    /**
+     * Reads and checks the options; {@code warnings} gets one line per thing worth saying that does not
+     * stop loopwatch (an unknown {@code LOOPWATCH_} environment variable).
+     */
+    public static LoopWatchConfig parse(String agentArgs, Properties properties, Map<String, String> env,
+                                        Consumer<String> warnings) throws ConfigException {
         Map<Option, String> values = new EnumMap<>(Option.class);
         Map<Option, String> sources = new EnumMap<>(Option.class);
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith(ENV_PREFIX)) {
                 Option option = byEnvironmentName(e.getKey());
                 if (option == null) {
-                    throw unknown(e.getKey(), "environment");
+                    // The environment is shared by every process a shell starts, so a stray LOOPWATCH_
+                    // variable (a launcher's LOOPWATCH_HOME) is named once but does not switch loopwatch
+                    // off; agent arguments and -D properties are written for this JVM and stay strict.
+                    warnings.accept("loopwatch: ignoring unknown environment variable " + e.getKey()
+                            + "; valid options: " + Option.validKeys());
+                    continue;
                 }
                 values.put(option, e.getValue());
                 sources.put(option, "environment variable " + e.getKey());

@@ -81,10 +81,21 @@ class ConfigParserTest {
     }
 
     @Test
-    void unknownEnvironmentVariableOfOursIsAnError() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> ConfigParser.parse(null, new Properties(), Map.of("LOOPWATCH_TRESHOLD", "1")));
-        assertTrue(e.getMessage().startsWith("loopwatch: unknown option 'LOOPWATCH_TRESHOLD' (environment)"));
+    void unknownEnvironmentVariableIsNamedButDoesNotSwitchLoopwatchOff() throws Exception {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        LoopWatchConfig c = ConfigParser.parse(null, new Properties(),
+                Map.of("LOOPWATCH_TRESHOLD", "1", "LOOPWATCH_THRESHOLD", "20ms"), warnings::add);
+        assertEquals(20_000_000L, c.thresholdNanos());
+        assertEquals(java.util.List.of("loopwatch: ignoring unknown environment variable LOOPWATCH_TRESHOLD; "
+                + "valid options: threshold, report, exclude, exclude.defaults, log, tick, stack.depth"), warnings);
+    }
+
+    @Test
+    void unknownSystemPropertyOfOursIsAnError() {
+        Properties props = new Properties();
+        props.setProperty("loopwatch.treshold", "1ms");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(null, props, Map.of()));
+        assertTrue(e.getMessage().startsWith("loopwatch: unknown option 'loopwatch.treshold' (system property)"));
     }
 
     @Test
