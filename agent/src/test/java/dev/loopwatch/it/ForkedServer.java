@@ -116,6 +116,10 @@ final class ForkedServer implements AutoCloseable {
             }
             StringBuilder cp = new StringBuilder(CLASSES.toAbsolutePath().toString());
             cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
+            if (!agent) {
+                // The fixture's /status reads loopwatch's classes; on the class path they are inert.
+                cp.append(File.pathSeparator).append(AGENT_JAR.toAbsolutePath());
+            }
             for (String lib : extraLibs) {
                 cp.append(File.pathSeparator).append(LIBS.resolve(lib).toAbsolutePath()).append(File.separator).append('*');
             }
