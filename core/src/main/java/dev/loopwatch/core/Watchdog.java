@@ -95,7 +95,8 @@ final class Watchdog implements Runnable {
         }
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
-                if (!slot.thread().isAlive()) {
+                // Not isAlive(): a scheduler thread is registered when made, before it starts.
+                if (slot.thread().getState() == Thread.State.TERMINATED) {
                     Loops.unregister(slot);
                 }
             }
@@ -147,10 +148,14 @@ final class Watchdog implements Runnable {
 
     private void stall(LoopSlot slot, Watch w, long seq, long now) {
         StackTraceElement[] stack = slot.thread().getStackTrace();
+        Object handler = slot.handler();
         boolean sameTask = slot.seq() == seq;
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
-            w.task = analyzer.describeTask(stack);
+            // A framework handler the task dispatched to (Vert.x route, event-bus consumer) names it best;
+            // it is turned into text here, on the watchdog, only now that there is a stall to report.
+            String named = handler == null ? null : HandlerNames.describe(handler);
+            w.task = named != null ? named : analyzer.describeTask(stack);
             w.culprit = analyzer.culprit(stack);
             w.stack = analyzer.trim(stack);
         } else {
@@ -164,6 +169,6 @@ final class Watchdog implements Runnable {
 
     private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {
         out.accept(new Report(type, w.stallId, Instant.now(), slot.thread().getName(), elapsedNanos, thresholdNanos,
-                w.task, w.culprit, w.stack));
+                w.task, w.culprit, w.stack, slot.kind()));
     }
 }
