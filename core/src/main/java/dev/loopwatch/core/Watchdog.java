@@ -147,8 +147,12 @@ final class Watchdog implements Runnable {
     }
 
     private void stall(LoopSlot slot, Watch w, long seq, long now) {
+        // The handler is read on both sides of the stack sample: the task (one I/O dispatch) may go on after
+        // the handler returned, so the one seen before the sample is the one the sample was taken in.
+        Object before = slot.handler();
         StackTraceElement[] stack = slot.thread().getStackTrace();
-        Object handler = slot.handler();
+        Object after = slot.handler();
+        Object handler = before != null ? before : after;
         boolean sameTask = slot.seq() == seq;
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
