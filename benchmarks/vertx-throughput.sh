@@ -6,7 +6,8 @@
 # Builds the agent and the Vert.x 5 fixture (reactor build, never installed), then runs `pairs` rounds; each
 # round runs HelloThroughput (server + in-process Vert.x client, one JVM) once without and once with
 # -javaagent (order alternating per round), `seconds` measured after a 5 s warm-up. Prints every run, the
-# per-round ratios and the median ratio (with agent / without). Set VERTX=vertx-4 for Vert.x 4.5.
+# per-round ratios and the median ratio (with agent / without). Set VERTX=vertx-4 for Vert.x 4.5,
+# AGENT_ARGS=log=off,tick=5ms to try other agent options (default log=off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${1:-6}
@@ -21,7 +22,7 @@ AGENT=agent/target/loopwatch-agent.jar
 CP="it-fixtures/$MODULE/target/classes:it-fixtures/$MODULE/target/libs/*"
 run() { # $1 = "on" or "off"
   local args=()
-  [[ $1 == on ]] && args+=("-javaagent:$AGENT=log=off")
+  [[ $1 == on ]] && args+=("-javaagent:$AGENT=${AGENT_ARGS:-log=off}")
   "$JAVA" -Xmx256m "${args[@]}" -cp "$CP" dev.loopwatch.fixtures.vertx.HelloThroughput 5 "$SECONDS_MEASURED" "$CONNECTIONS" \
     | sed -n 's/^RPS=//p'
 }
