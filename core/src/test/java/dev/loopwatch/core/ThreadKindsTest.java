@@ -58,6 +58,11 @@ class ThreadKindsTest {
         assertEquals(2, reports.size(), reports.toString());
         assertEquals("scheduler", reports.get(0).threadKind());
         assertEquals("parallel-test-1", reports.get(0).thread());
+        for (LoopSlot slot : Loops.live()) { // the registry is static: leave nothing behind for other tests
+            if (slot.thread() == t) {
+                Loops.unregister(slot);
+            }
+        }
     }
 
     @Test
