@@ -1,6 +1,9 @@
 package dev.loopwatch.agent;
 
+import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
+import dev.loopwatch.agent.reactor.ReactorInstrumentation;
+import dev.loopwatch.agent.vertx.VertxInstrumentation;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
@@ -9,6 +12,8 @@ import dev.loopwatch.core.config.ConfigParser;
 import dev.loopwatch.core.config.LoopWatchConfig;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts loopwatch in this JVM: options, the bootstrap bridge and the engine at once; then the
@@ -39,23 +44,46 @@ final class AgentInstaller {
         BootstrapBridge.inject(inst);
         LoopWatch.start(config);
         installed = true;
+        LoopWatchConfig chosen = config;
         if (late) {
-            instrument(inst);
+            instrument(inst, chosen);
         } else {
-            Thread installer = new Thread(() -> instrument(inst), "loopwatch-installer");
+            Thread installer = new Thread(() -> instrument(inst, chosen), "loopwatch-installer");
             installer.setDaemon(true);
             installer.setContextClassLoader(null);
             installer.start();
         }
     }
 
-    private static void instrument(Instrumentation inst) {
+    private static void instrument(Instrumentation inst, LoopWatchConfig config) {
         try {
-            LineInstaller.install(inst, NettyInstrumentation.lines(), "io.netty.");
+            LineInstaller.install(inst, lines(config), packages(config));
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             Instrumentations.ready();
         } catch (Throwable t) {
             Diagnostics.disabled("instrumentation", t);
         }
+    }
+
+    /** Every library line in force: Netty and Vert.x always, Reactor's schedulers and Netty's executors by option. */
+    static List<LibraryLine> lines(LoopWatchConfig config) {
+        List<LibraryLine> lines = new ArrayList<>(NettyInstrumentation.lines());
+        if (config.executors()) {
+            lines.add(ExecutorInstrumentation.line());
+        }
+        lines.addAll(VertxInstrumentation.lines());
+        if (config.schedulers()) {
+            lines.addAll(ReactorInstrumentation.lines());
+        }
+        return lines;
+    }
+
+    /** The packages those lines' types live in: everything else is ignored by the transformer. */
+    static List<String> packages(LoopWatchConfig config) {
+        List<String> packages = new ArrayList<>(List.of("io.netty.", VertxInstrumentation.PACKAGE));
+        if (config.schedulers()) {
+            packages.add(ReactorInstrumentation.PACKAGE);
+        }
+        return packages;
     }
 }

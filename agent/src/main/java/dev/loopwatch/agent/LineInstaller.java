@@ -3,10 +3,12 @@ package dev.loopwatch.agent;
 import dev.loopwatch.core.Instrumentations;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.NamedElement;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
@@ -29,6 +32,15 @@ final class LineInstaller {
     }
 
     static void install(Instrumentation inst, List<LibraryLine> lines, String packagePrefix) {
+        install(inst, lines, List.of(packagePrefix));
+    }
+
+    /** Installs {@code lines}, whose types all live in packages starting with one of {@code packagePrefixes}. */
+    static void install(Instrumentation inst, List<LibraryLine> lines, List<String> packagePrefixes) {
+        ElementMatcher.Junction<NamedElement> libraries = none();
+        for (String prefix : packagePrefixes) {
+            libraries = libraries.or(nameStartsWith(prefix));
+        }
         Map<LibraryLine, LoaderHasResources> guards = new LinkedHashMap<>();
         for (LibraryLine line : lines) {
             guards.put(line, new LoaderHasResources(line.required(), line.forbidden()));
@@ -39,7 +51,7 @@ final class LineInstaller {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Recorder(guards))
-                .ignore(not(nameStartsWith(packagePrefix)));
+                .ignore(not(libraries));
         for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
             LibraryLine line = entry.getKey();
             LoaderHasResources guard = entry.getValue();

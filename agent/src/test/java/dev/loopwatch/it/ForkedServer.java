@@ -29,6 +29,8 @@ final class ForkedServer implements AutoCloseable {
     static final Path AGENT_JAR = Path.of(System.getProperty("loopwatch.it.agentJar", "target/loopwatch-agent.jar"));
     static final Path LIBS = Path.of(System.getProperty("loopwatch.it.libs", "target/it-libs"));
     static final Path CLASSES = Path.of(System.getProperty("loopwatch.it.classes", "target/test-classes"));
+    /** The it-fixtures modules: each has target/classes and its framework's jars in target/libs. */
+    static final Path FIXTURES = Path.of(System.getProperty("loopwatch.it.fixtures", "../it-fixtures"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -53,6 +55,17 @@ final class ForkedServer implements AutoCloseable {
         return new Builder(nettyLine, transport);
     }
 
+    /**
+     * A builder for a framework fixture: {@code mainClass} of the it-fixtures module {@code module}
+     * ("vertx-5", "webflux", ...), on that module's classes and jars only.
+     */
+    static Builder fixture(String module, String mainClass) {
+        Builder b = new Builder(null, "nio");
+        b.fixtureModule = module;
+        b.mainClass = mainClass;
+        return b;
+    }
+
     static final class Builder {
         private final String nettyLine;
         private final String transport;
@@ -62,6 +75,8 @@ final class ForkedServer implements AutoCloseable {
         private final List<String> extraLibs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
+        private String fixtureModule;
+        private String mainClass = FixtureServer.class.getName();
 
         private Builder(String nettyLine, String transport) {
             this.nettyLine = nettyLine;
@@ -114,8 +129,15 @@ final class ForkedServer implements AutoCloseable {
                 String args = agentArgs.isEmpty() ? "report=" + report : agentArgs + ",report=" + report;
                 cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + args);
             }
-            StringBuilder cp = new StringBuilder(CLASSES.toAbsolutePath().toString());
-            cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
+            StringBuilder cp = new StringBuilder();
+            if (fixtureModule == null) {
+                cp.append(CLASSES.toAbsolutePath());
+                cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
+            } else {
+                Path module = FIXTURES.resolve(fixtureModule).toAbsolutePath().normalize();
+                cp.append(module.resolve("target").resolve("classes"));
+                cp.append(File.pathSeparator).append(module.resolve("target").resolve("libs")).append(File.separator).append('*');
+            }
             if (!agent) {
                 // The fixture's /status reads loopwatch's classes; on the class path they are inert.
                 cp.append(File.pathSeparator).append(AGENT_JAR.toAbsolutePath());
@@ -125,14 +147,14 @@ final class ForkedServer implements AutoCloseable {
             }
             cmd.add("-cp");
             cmd.add(cp.toString());
-            cmd.add(FixtureServer.class.getName());
+            cmd.add(mainClass);
             cmd.add(transport);
             cmd.add(waitForAgent ? "wait" : "nowait");
             ProcessBuilder builder = new ProcessBuilder(cmd);
             builder.environment().keySet().removeIf(name -> name.startsWith("LOOPWATCH_"));
             builder.environment().putAll(env);
             Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 String text = Files.readString(out);
                 int at = text.indexOf("PORT=");

@@ -60,6 +60,66 @@ public final class Loops {
         return slot != null && slot.tryBegin() ? slot : null;
     }
 
+    /** Returned by {@link #enterHandler} on threads that are not watched: {@link #exitHandler} then does nothing. */
+    public static final Object NOT_WATCHED = new Object();
+
+    /**
+     * Called by advice where a framework dispatches to application code (a Vert.x route handler, an
+     * event-bus consumer): remembers {@code handler} in the current loop's slot, so that a stall report can
+     * name it. Returns what to pass to {@link #exitHandler} when the dispatch returns. Costs one slot
+     * look-up and one store, and only at those dispatch points: plain Netty tasks never pay for it.
+     */
+    @SuppressWarnings("deprecation")
+    public static Object enterHandler(Object handler) {
+        LoopSlot[] slots = byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            if (slot != null) {
+                return slot.swapHandler(handler);
+            }
+        }
+        return NOT_WATCHED;
+    }
+
+    /** Restores the handler that {@link #enterHandler} replaced. */
+    @SuppressWarnings("deprecation")
+    public static void exitHandler(Object previous) {
+        if (previous == NOT_WATCHED) {
+            return;
+        }
+        LoopSlot[] slots = byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            if (slot != null) {
+                slot.swapHandler(previous);
+            }
+        }
+    }
+
+    /**
+     * Called by advice when a Netty {@code DefaultEventExecutor}'s {@code run()} starts (installed only with
+     * {@code executors=on}): the thread is watched, as an executor, while inside it.
+     */
+    public static LoopSlot enterExecutor(Class<?> executorType) {
+        Thread current = Thread.currentThread();
+        if (slotOf(current) != null) {
+            return null;
+        }
+        return register(current, executorType == null ? null : executorType.getClassLoader(), LoopSlot.EXECUTOR);
+    }
+
+    /**
+     * Called by advice when a non-blocking scheduler makes a thread (Reactor's {@code parallel-*}): the
+     * thread is watched, as a scheduler, from now until it dies (the watchdog reaps dead threads).
+     */
+    public static void registerScheduler(Thread thread, Class<?> factoryType) {
+        if (thread != null && slotOf(thread) == null) {
+            register(thread, factoryType == null ? null : factoryType.getClassLoader(), LoopSlot.SCHEDULER);
+        }
+    }
+
     /** Called by advice when a loop's {@code run()} starts: the current thread is a loop from now on. */
     public static LoopSlot enterLoop(Class<?> loopType) {
         Thread current = Thread.currentThread();
@@ -94,7 +154,15 @@ public final class Loops {
     }
 
     @SuppressWarnings("deprecation")
-    static synchronized LoopSlot register(Thread thread, ClassLoader appLoader) {
+    static LoopSlot register(Thread thread, ClassLoader appLoader) {
+        return register(thread, appLoader, LoopSlot.LOOP);
+    }
+
+    @SuppressWarnings("deprecation")
+    static synchronized LoopSlot register(Thread thread, ClassLoader appLoader, String kind) {
+        if (slotOf(thread) != null) {
+            return null;
+        }
         long id = thread.getId();
         if (id >= MAX_ID) {
             refused++;
@@ -110,7 +178,7 @@ public final class Loops {
         } else {
             slots = slots.clone();
         }
-        LoopSlot slot = new LoopSlot(thread, appLoader);
+        LoopSlot slot = new LoopSlot(thread, appLoader, kind);
         slots[(int) id] = slot;
         byId = slots;
         LoopSlot[] all = java.util.Arrays.copyOf(live, live.length + 1);

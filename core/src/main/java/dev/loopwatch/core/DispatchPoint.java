@@ -5,12 +5,19 @@ package dev.loopwatch.core;
  * Matched by simple class name so that shaded copies of Netty (grpc-netty-shaded) are recognised too.
  */
 final class DispatchPoint {
+    static final String REACTOR_SCHEDULER = "reactor.core.scheduler.";
+
     private DispatchPoint() {
     }
 
     /** "task" or "I/O" when the frame is a dispatch point, else null. */
     static String kindOf(StackTraceElement frame) {
         String cls = frame.getClassName();
+        if (cls.startsWith(REACTOR_SCHEDULER)) {
+            // Reactor's scheduler tasks: SchedulerTask, WorkerTask, Periodic*Task, InstantPeriodicWorkerTask
+            String m = frame.getMethodName();
+            return cls.endsWith("Task") && (m.equals("call") || m.equals("run")) ? "task" : null;
+        }
         if (!cls.contains("netty")) {
             return null;
         }

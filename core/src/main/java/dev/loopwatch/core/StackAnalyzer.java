@@ -67,7 +67,11 @@ public final class StackAnalyzer {
             }
             if (!isFramework(cls)) {
                 named = stack[i];
-                break;
+                if (!cls.contains("$$Lambda")) {
+                    break;
+                }
+                // A lambda's generated class names nothing the user wrote: the lambda's body, one frame
+                // further in, does (Owner.lambda$method$0).
             }
         }
         if (named == null) {

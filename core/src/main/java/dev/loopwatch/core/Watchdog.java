@@ -168,7 +168,8 @@ final class Watchdog implements Runnable {
         oldestPendingStart = oldestPending;
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
-                if (!slot.thread().isAlive()) {
+                // Not isAlive(): a scheduler thread is registered when made, before it starts.
+                if (slot.thread().getState() == Thread.State.TERMINATED) {
                     Loops.unregister(slot);
                 }
             }
@@ -230,11 +231,19 @@ final class Watchdog implements Runnable {
     }
 
     private void stall(LoopSlot slot, Watch w, long seq, long now) {
+        // The handler is read on both sides of the stack sample: the task (one I/O dispatch) may go on after
+        // the handler returned, so the one seen before the sample is the one the sample was taken in.
+        Object before = slot.handler();
         StackTraceElement[] stack = slot.thread().getStackTrace();
+        Object after = slot.handler();
+        Object handler = before != null ? before : after;
         boolean sameTask = slot.seq() == seq;
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
-            w.task = analyzer.describeTask(stack);
+            // A framework handler the task dispatched to (Vert.x route, event-bus consumer) names it best;
+            // it is turned into text here, on the watchdog, only now that there is a stall to report.
+            String named = handler == null ? null : HandlerNames.describe(handler);
+            w.task = named != null ? named : analyzer.describeTask(stack);
             w.culprit = analyzer.culprit(stack);
             w.stack = analyzer.trim(stack);
         } else {
@@ -248,6 +257,6 @@ final class Watchdog implements Runnable {
 
     private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {
         out.accept(new Report(type, w.stallId, Instant.now(), slot.thread().getName(), elapsedNanos, thresholdNanos,
-                w.task, w.culprit, w.stack));
+                w.task, w.culprit, w.stack, slot.kind()));
     }
 }

@@ -157,7 +157,8 @@ public final class ConfigParser {
             throw bad(Option.TICK, value(Option.TICK, values), sources,
                     "expected a duration no longer than threshold (" + Durations.format(threshold) + ")");
         }
-        return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth);
+        return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
+                onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources));
     }
 
     private static String value(Option option, Map<Option, String> values) {

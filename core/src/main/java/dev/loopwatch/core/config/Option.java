@@ -14,7 +14,9 @@ public enum Option {
     EXCLUDE_DEFAULTS("exclude.defaults", "on", "on|off: skip JDK, Netty, Vert.x, Reactor and loopwatch frames"),
     LOG("log", "on", "on|off: write reports to the application's log (SLF4J) or stderr"),
     TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
-    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024");
+    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
+    SCHEDULERS("schedulers", "on", "on|off: also watch non-blocking scheduler threads (Reactor parallel-*, single-*)"),
+    EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads");
 
     private final String key;
     private final String defaultValue;

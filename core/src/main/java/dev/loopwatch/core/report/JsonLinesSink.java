@@ -52,6 +52,8 @@ public final class JsonLinesSink implements ReportSink {
         string(b, TIME.format(r.time()));
         b.append(",\"thread\":");
         string(b, r.thread());
+        b.append(",\"kind\":");
+        string(b, r.threadKind());
         b.append(",\"elapsedMs\":").append(Durations.toMillis(r.elapsedNanos()));
         b.append(",\"thresholdMs\":").append(Durations.toMillis(r.thresholdNanos()));
         b.append(",\"task\":");

@@ -52,7 +52,7 @@ public final class LogSink implements ReportSink {
 
     String stallMessage(Report r) {
         StringBuilder b = new StringBuilder(512);
-        b.append("loop ").append(r.thread()).append(" stalled: running ").append(Durations.format(r.elapsedNanos()))
+        b.append(r.threadKind()).append(' ').append(r.thread()).append(" stalled: running ").append(Durations.format(r.elapsedNanos()))
                 .append(" (threshold ").append(Durations.format(r.thresholdNanos())).append(")\n");
         b.append("    task:    ").append(r.task()).append('\n');
         b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
@@ -84,7 +84,7 @@ public final class LogSink implements ReportSink {
     }
 
     static String endMessage(Report r) {
-        return "loop " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos()) + " (threshold "
+        return r.threadKind() + " " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos()) + " (threshold "
                 + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
     }
 }

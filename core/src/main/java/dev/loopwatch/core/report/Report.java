@@ -15,12 +15,23 @@ import java.util.List;
  * @param task           what the task is (kind and the outermost application frame), never null
  * @param culprit        the first application frame, or null when no stack could be taken
  * @param stack          the sampled stack, innermost frame first (empty when none could be taken)
+ * @param threadKind     what the thread is: {@code loop} (an I/O event loop), {@code scheduler} (a
+ *                       non-blocking scheduler thread, Reactor's {@code parallel-*}) or {@code executor}
+ *                       (a Netty {@code DefaultEventExecutor}, with {@code executors=on})
  */
 public record Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
-                     long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack) {
+                     long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack,
+                     String threadKind) {
 
     public Report {
         stack = List.copyOf(stack);
+        threadKind = threadKind == null ? "loop" : threadKind;
+    }
+
+    /** A report about an I/O event loop. */
+    public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
+                  long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack) {
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, "loop");
     }
 
     /** {@code pkg.Class.method(File.java:42)}: unlike {@link StackTraceElement#toString()}, no module or loader. */

@@ -1,0 +1,121 @@
+package dev.loopwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Shared by the framework tests (Vert.x, WebFlux, gRPC): one forked fixture server per test class, under
+ * {@code threshold=50ms}, driven by a real client on 127.0.0.1, its reports read back from the JSON lines.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FrameworkContract {
+    static final double THRESHOLD_MS = 50;
+
+    private final String module;
+    private final String mainClass;
+    ForkedServer server;
+
+    FrameworkContract(String module, String mainClass) {
+        this.module = module;
+        this.mainClass = mainClass;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = ForkedServer.fixture(module, mainClass).agentArgs("threshold=50ms").start();
+        // Class loading and JIT make the first requests slow for real: warm up, then count only our own.
+        for (int i = 0; i < 200; i++) {
+            server.get("/fast");
+        }
+        Thread.sleep(300);
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void agentHadNoError() throws Exception {
+        JsonNode status = server.status();
+        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
+        assertTrue(status.get("running").asBoolean(), "watchdog running");
+    }
+
+    /**
+     * Requests {@code path} (a 300 ms stall) and checks the stall and stall-end reports: the culprit frame,
+     * the task, the thread, the thread kind; returns the stall report.
+     */
+    JsonNode assertStall(String path, String culpritPrefix, Predicate<String> task, String taskWanted,
+                         String threadPart, String kind) throws Exception {
+        int before = server.reports().size();
+        double actualMs = Long.parseLong(server.get(path).trim()) / 1e6;
+        List<JsonNode> reports = server.awaitReports(before, r -> culpritOf(r).startsWith(culpritPrefix), 2, 5);
+        assertEquals(2, reports.size(), "one stall and one stall-end with culprit " + culpritPrefix + ": "
+                + after(before));
+        JsonNode stall = reports.get(0);
+        JsonNode end = reports.get(1);
+        assertEquals("stall", stall.get("type").asText());
+        assertEquals("stall-end", end.get("type").asText());
+        assertEquals(stall.get("id"), end.get("id"));
+        for (JsonNode r : reports) {
+            assertTrue(task.test(r.get("task").asText()), "task: want " + taskWanted + ", got " + r);
+            assertTrue(r.get("thread").asText().contains(threadPart), "thread: " + r.get("thread").asText());
+            assertEquals(kind, r.get("kind").asText(), r.toString());
+            assertEquals(THRESHOLD_MS, r.get("thresholdMs").asDouble());
+        }
+        double seenAt = stall.get("elapsedMs").asDouble();
+        assertTrue(seenAt >= THRESHOLD_MS && seenAt < actualMs, "stall seen at " + seenAt + " ms, while running");
+        double total = end.get("elapsedMs").asDouble();
+        // The upper bound leaves room for the watchdog thread being descheduled on a loaded 2-core machine.
+        assertTrue(total >= actualMs * 0.9 && total <= actualMs + 600,
+                "total " + total + " ms vs " + actualMs + " ms measured by the handler");
+        return stall;
+    }
+
+    /** Requests {@code path} (300 ms of work off the loops): no report may name the fixture's stall methods. */
+    void assertNoStall(String path, String fixturePackage) throws Exception {
+        int before = server.reports().size();
+        server.get(path);
+        Thread.sleep(300);
+        List<JsonNode> mine = after(before).stream()
+                .filter(r -> culpritOf(r).startsWith(fixturePackage) || r.get("task").asText().contains(fixturePackage))
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(), mine, path + " does not run on a loop");
+    }
+
+    void assertFastRequestsAreSilent(int count) throws Exception {
+        int before = server.reports().size();
+        for (int i = 0; i < count; i++) {
+            server.get("/fast");
+        }
+        Thread.sleep(200);
+        // On a shared, loaded 2-core machine a GC, a class load or the scheduler may hold a loop for real
+        // (such reports name no application frame, or no task at all); none may be the fixture's code.
+        List<JsonNode> mine = after(before).stream()
+                .filter(r -> culpritOf(r).startsWith("dev.loopwatch.fixtures")
+                        || r.get("task").asText().contains("dev.loopwatch.fixtures"))
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(), mine, "fast requests");
+    }
+
+    static String culpritOf(JsonNode r) {
+        return r.get("culprit").isNull() ? "" : r.get("culprit").asText();
+    }
+
+    List<JsonNode> after(int before) throws Exception {
+        List<JsonNode> all = server.reports();
+        return all.subList(Math.min(before, all.size()), all.size());
+    }
+}

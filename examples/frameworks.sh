@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# loopwatch on the frameworks: runs one small service under the agent, calls its fast, sleeping and
+# spinning endpoints, and shows what loopwatch reported.
+#
+#   examples/frameworks.sh vertx     Vert.x 5 web      (dev.loopwatch.examples.vertx.VertxDemo)
+#   examples/frameworks.sh webflux   Spring WebFlux    (dev.loopwatch.examples.webflux.WebFluxDemo)
+#   examples/frameworks.sh grpc      gRPC, grpc-netty  (dev.loopwatch.examples.grpc.GrpcDemo)
+#   SKIP_BUILD=1 examples/frameworks.sh vertx    reuse what an earlier run built
+#
+# Builds with the reactor (mvn package, nothing installed). Leaves examples/target/<framework>/report.jsonl
+# and server.log.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+FRAMEWORK=${1:-vertx}
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+AGENT=agent/target/loopwatch-agent.jar
+CP="examples/target/classes:examples/target/lib/*"
+OUT=examples/target/$FRAMEWORK
+case "$FRAMEWORK" in
+  vertx) MAIN=dev.loopwatch.examples.vertx.VertxDemo; PORT=8081 ;;
+  webflux) MAIN=dev.loopwatch.examples.webflux.WebFluxDemo; PORT=8082 ;;
+  grpc) MAIN=dev.loopwatch.examples.grpc.GrpcDemo; PORT=8083 ;;
+  *) echo "usage: $0 vertx|webflux|grpc" >&2; exit 2 ;;
+esac
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "==> building the agent and the examples (mvn -q package -DskipTests -pl examples -am)"
+  mvn --batch-mode -q -DskipTests package -pl examples -am
+fi
+mkdir -p "$OUT"; rm -f "$OUT/report.jsonl"
+ARGS=(); [ "$FRAMEWORK" = grpc ] && ARGS=(server "$PORT") || ARGS=("$PORT")
+echo "==> $MAIN under -javaagent:$AGENT=threshold=50ms"
+"$JAVA" "-javaagent:$AGENT=threshold=50ms,report=$OUT/report.jsonl" -cp "$CP" "$MAIN" "${ARGS[@]}" >"$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+call() { # endpoint (fast, sleep, spin, parallel)
+  if [ "$FRAMEWORK" = grpc ]; then
+    local m; m="$(tr '[:lower:]' '[:upper:]' <<<"${1:0:1}")${1:1}"
+    "$JAVA" -cp "$CP" dev.loopwatch.examples.grpc.GrpcDemo client "$PORT" "$m" 300
+  else
+    curl -sS "http://127.0.0.1:$PORT/$1?ms=300"
+  fi
+}
+for _ in $(seq 1 120); do
+  if [ "$FRAMEWORK" = grpc ]; then grep -q listening "$OUT/server.log" && break
+  else curl -s -o /dev/null "http://127.0.0.1:$PORT/fast" && break; fi
+  sleep 0.5
+done
+sleep 1
+ENDPOINTS=(fast sleep spin); [ "$FRAMEWORK" = webflux ] && ENDPOINTS+=(parallel)
+[ "$FRAMEWORK" = vertx ] && ENDPOINTS+=(blocking)
+for e in "${ENDPOINTS[@]}"; do echo "--> $e"; call "$e"; sleep 0.5; done
+sleep 1
+echo; echo "==> what loopwatch logged (from $OUT/server.log):"
+grep -A3 "loopwatch" "$OUT/server.log" | grep -E "stalled|resumed|task:|culprit:" || true
+echo; echo "==> JSON lines ($OUT/report.jsonl): kind, thread, task, culprit"
+sed -E 's/.*"type":"([^"]*)".*"thread":"([^"]*)","kind":"([^"]*)".*"task":"([^"]*)","culprit":"?([^",]*).*/\1  \3 \2  \4  @ \5/' "$OUT/report.jsonl" || true
