@@ -18,7 +18,7 @@ class AgentOptionsIT {
             assertTrue(server.status().get("running").asBoolean(), "loopwatch stays on");
             List<String> lines = server.stderr().lines().filter(l -> l.startsWith("loopwatch:")).toList();
             assertEquals(List.of("loopwatch: ignoring unknown environment variable LOOPWATCH_HOME; valid options: "
-                    + "threshold, report, exclude, exclude.defaults, log, tick, stack.depth"), lines);
+                    + dev.loopwatch.core.config.Option.validKeys()), lines);
         }
     }
 
