@@ -175,8 +175,14 @@ final class ForkedServer implements AutoCloseable {
 
     /** GETs {@code path} and returns the body; fails on a non-200 answer. */
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IllegalStateException(path + " timed out; the server's threads:\n" + threadDump()
+                    + "\nserver stderr:\n" + stderr(), e);
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + response.statusCode());
         }
@@ -227,6 +233,19 @@ final class ForkedServer implements AutoCloseable {
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
         return found;
+    }
+
+    /** The server's thread dump (jstack), to tell a hung server from a slow one. */
+    String threadDump() {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(process.pid())).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jstack.waitFor(10, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     String stderr() throws IOException {
