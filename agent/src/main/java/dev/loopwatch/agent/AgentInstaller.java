@@ -1,10 +1,12 @@
 package dev.loopwatch.agent;
 
+import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
 import dev.loopwatch.core.config.ConfigException;
+import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.config.ConfigParser;
 import dev.loopwatch.core.config.LoopWatchConfig;
 
@@ -40,18 +42,19 @@ final class AgentInstaller {
         LoopWatch.start(config);
         installed = true;
         if (late) {
-            instrument(inst);
+            instrument(inst, config);
         } else {
-            Thread installer = new Thread(() -> instrument(inst), "loopwatch-installer");
+            Thread installer = new Thread(() -> instrument(inst, config), "loopwatch-installer");
             installer.setDaemon(true);
             installer.setContextClassLoader(null);
             installer.start();
         }
     }
 
-    private static void instrument(Instrumentation inst) {
+    private static void instrument(Instrumentation inst, LoopWatchConfig config) {
         try {
-            LineInstaller.install(inst, NettyInstrumentation.lines(), "io.netty.");
+            LineInstaller.install(inst, NettyInstrumentation.lines(), "io.netty.",
+                    config.action() == Action.ABORT ? new AbortInstrumentation(config) : null);
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             Instrumentations.ready();
         } catch (Throwable t) {

@@ -1,5 +1,6 @@
 package dev.loopwatch.agent;
 
+import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.core.Instrumentations;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -7,6 +8,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -27,13 +29,25 @@ final class LineInstaller {
     }
 
     static void install(Instrumentation inst, List<LibraryLine> lines, String packagePrefix) {
+        install(inst, lines, packagePrefix, null);
+    }
+
+    /**
+     * As above, plus abort checks in the application classes {@code abort} names (null: none). Those are the
+     * only types outside {@code packagePrefix} the builder looks at; every other class is left as it is.
+     */
+    static void install(Instrumentation inst, List<LibraryLine> lines, String packagePrefix, AbortInstrumentation abort) {
+        ElementMatcher.Junction<TypeDescription> watched = nameStartsWith(packagePrefix);
+        if (abort != null) {
+            watched = watched.or(abort.types());
+        }
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(new Recorder(lines))
-                .ignore(not(nameStartsWith(packagePrefix)));
+                .with(new Recorder(lines, abort))
+                .ignore(not(watched));
         for (LibraryLine line : lines) {
             LoaderHasResources guard = new LoaderHasResources(line.required(), line.forbidden());
             for (Hook hook : line.hooks()) {
@@ -42,6 +56,9 @@ final class LineInstaller {
                                 .include(LineInstaller.class.getClassLoader())
                                 .advice(hook.methods(), hook.advice().getName()));
             }
+        }
+        if (abort != null) {
+            builder = builder.type(abort.types()).transform(abort.transformer());
         }
         builder.installOn(inst);
     }
@@ -71,9 +88,11 @@ final class LineInstaller {
     /** Records each instrumented type under its line, and each failure as a counted, once-said error. */
     private static final class Recorder extends AgentBuilder.Listener.Adapter {
         private final List<LibraryLine> lines;
+        private final AbortInstrumentation abort;
 
-        Recorder(List<LibraryLine> lines) {
+        Recorder(List<LibraryLine> lines, AbortInstrumentation abort) {
             this.lines = lines;
+            this.abort = abort;
         }
 
         @Override
@@ -89,6 +108,9 @@ final class LineInstaller {
         }
 
         private String lineOf(TypeDescription type, ClassLoader loader) {
+            if (abort != null && abort.types().matches(type)) {
+                return "abort";
+            }
             for (LibraryLine line : lines) {
                 if (new LoaderHasResources(line.required(), line.forbidden()).matches(loader)) {
                     for (Hook hook : line.hooks()) {

@@ -1,14 +1,18 @@
 package dev.loopwatch.core;
 
+import dev.loopwatch.bridge.Abort;
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportType;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -27,11 +31,21 @@ final class Watchdog implements Runnable {
     private static final int REAP_EVERY = 1024;
     /** Consecutive failed ticks after which the watchdog gives up (it must never spin on its own bug). */
     private static final int MAX_FAILED_TICKS = 100;
+    /**
+     * An abort request is taken up once (the check that sees it throws and consumes it); while the same task
+     * still runs this long after, it is asked again. The pause lets the task's catch and finally blocks run
+     * (they may call checked code too) and still stops one that swallows the exception and carries on.
+     */
+    static final long REPEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Culprits remembered for "not interrupted" reports said once each. */
+    private static final int MAX_NOTED_CULPRITS = 4096;
 
     private final long thresholdNanos;
     private final long tickNanos;
     private final StackAnalyzer analyzer;
     private final Consumer<Report> out;
+    private final Action action;
+    private final Set<String> notInterruptible = new HashSet<>();
     private final AtomicLong stalls = new AtomicLong();
     private volatile boolean running = true;
 
@@ -40,6 +54,11 @@ final class Watchdog implements Runnable {
     private long ticks;
 
     Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out) {
+        this(thresholdNanos, tickNanos, analyzer, out, Action.LOG);
+    }
+
+    Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out, Action action) {
+        this.action = action;
         this.thresholdNanos = thresholdNanos;
         this.tickNanos = tickNanos;
         this.analyzer = analyzer;
@@ -55,6 +74,11 @@ final class Watchdog implements Runnable {
         String task;
         StackTraceElement culprit;
         List<StackTraceElement> stack;
+        /** The task asked to abort (its odd seq), or 0; and when it was last asked. */
+        long abortSeq;
+        long abortAt;
+        /** When the loop thread was last interrupted during this stall (0: not yet). */
+        long interruptAt;
     }
 
     @Override
@@ -90,8 +114,15 @@ final class Watchdog implements Runnable {
         if (live != slots) {
             rebind(live, now);
         }
+        int aborting = 0;
         for (int i = 0; i < slots.length; i++) {
             check(slots[i], watches[i], now);
+            if (watches[i].abortSeq != 0) {
+                aborting++;
+            }
+        }
+        if (action == Action.ABORT) {
+            Abort.pending(aborting);
         }
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
@@ -119,6 +150,9 @@ final class Watchdog implements Runnable {
         // A loop that left run() (shutdown, or a Netty 4.2 loop suspending) right after a stall: its task
         // is over, so its stall ends now rather than never.
         old.forEach((slot, w) -> {
+            if (w.abortSeq != 0) {
+                slot.cancelAbort(w.abortSeq);
+            }
             if (w.stallId != 0) {
                 emit(ReportType.STALL_END, slot, w, w.lastSeen + (now - w.lastSeen) / 2 - w.start);
             }
@@ -135,19 +169,31 @@ final class Watchdog implements Runnable {
                 emit(ReportType.STALL_END, slot, w, end - w.start);
                 w.stallId = 0;
             }
+            if (w.abortSeq != 0) {
+                slot.cancelAbort(w.abortSeq); // the task ended before a check took the request up
+                w.abortSeq = 0;
+            }
+            w.interruptAt = 0;
             w.seq = seq;
             if ((seq & 1L) != 0) {
                 w.start = w.lastSeen + (now - w.lastSeen) / 2;
             }
         } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
             stall(slot, w, seq, now);
+        } else if (w.stallId != 0 && action != Action.LOG) {
+            act(slot, w, seq, now, null);
         }
         w.lastSeen = now;
     }
 
     private void stall(LoopSlot slot, Watch w, long seq, long now) {
+        Thread.State state = slot.thread().getState();
         StackTraceElement[] stack = slot.thread().getStackTrace();
         boolean sameTask = slot.seq() == seq;
+        if (sameTask && action == Action.ABORT) {
+            // First, before the analysis: the time from threshold to exception is what the service waits.
+            requestAbort(slot, w, seq, now);
+        }
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
             w.task = analyzer.describeTask(stack);
@@ -160,6 +206,77 @@ final class Watchdog implements Runnable {
             w.stack = List.of();
         }
         emit(ReportType.STALL, slot, w, now - w.start);
+        if (sameTask && action == Action.ABORT) {
+            emit(ReportType.ABORT, slot, w, now - w.start);
+        } else if (sameTask && action == Action.INTERRUPT) {
+            act(slot, w, seq, now, Interrupts.safeToInterrupt(state, stack) ? stack : null);
+            if (w.interruptAt == 0 && w.culprit != null && notInterruptible.size() < MAX_NOTED_CULPRITS
+                    && notInterruptible.add(Report.frame(w.culprit))) {
+                emit(ReportType.NOT_INTERRUPTED, slot, w, now - w.start);
+            }
+        }
+    }
+
+    /**
+     * The action for a stall that goes on (every tick). Abort: ask again every {@link #REPEAT_NANOS} while the
+     * same task runs. Interrupt: only while the thread waits where an interrupt is safe; the cheap state
+     * test comes first, a stack is taken only when the thread waits. {@code checkedStack} is a stack
+     * already found safe in this tick.
+     */
+    private void act(LoopSlot slot, Watch w, long seq, long now, StackTraceElement[] checkedStack) {
+        if (action == Action.ABORT) {
+            if (now - w.abortAt >= REPEAT_NANOS) {
+                requestAbort(slot, w, seq, now);
+            }
+            return;
+        }
+        if (w.interruptAt != 0 && now - w.interruptAt < REPEAT_NANOS) {
+            return;
+        }
+        Thread thread = slot.thread();
+        if (checkedStack == null) {
+            if (!Interrupts.isWaiting(thread.getState())) {
+                return;
+            }
+            if (!Interrupts.safeToInterrupt(thread.getState(), thread.getStackTrace())) {
+                return;
+            }
+        }
+        if (!slot.claimInterrupt(seq)) {
+            return;
+        }
+        // The stack is some microseconds old: interrupt only if the thread still waits (a thread in channel
+        // I/O is RUNNABLE, and must never be interrupted: the channel would be closed).
+        boolean interrupted = false;
+        if (Interrupts.isWaiting(thread.getState()) && slot.seq() == seq) {
+            thread.interrupt();
+            interrupted = true;
+        }
+        slot.interruptDone(seq, interrupted);
+        if (interrupted) {
+            boolean first = w.interruptAt == 0;
+            w.interruptAt = now;
+            if (first) {
+                emit(ReportType.INTERRUPT, slot, w, now - w.start);
+            }
+        }
+    }
+
+    private void requestAbort(LoopSlot slot, Watch w, long seq, long now) {
+        slot.requestAbort(seq, w.start, thresholdNanos);
+        w.abortSeq = seq;
+        w.abortAt = now;
+        Abort.pending(Math.max(1, countAborting()));
+    }
+
+    private int countAborting() {
+        int n = 0;
+        for (Watch watch : watches) {
+            if (watch.abortSeq != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {

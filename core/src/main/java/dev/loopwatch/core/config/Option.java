@@ -14,7 +14,10 @@ public enum Option {
     EXCLUDE_DEFAULTS("exclude.defaults", "on", "on|off: skip JDK, Netty, Vert.x, Reactor and loopwatch frames"),
     LOG("log", "on", "on|off: write reports to the application's log (SLF4J) or stderr"),
     TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
-    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024");
+    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
+    ACTION("action", "log", "log|interrupt|abort: what a stall does besides its report"),
+    ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
+            + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true);
 
     private final String key;
     private final String defaultValue;
