@@ -22,7 +22,7 @@ import java.util.Map;
  * the loop (6-11x slower, FACTS.md) and from eliminating its range checks. Everything the loop's body is
  * made of is known when its back-edge is reached (the body precedes it), so no buffering is needed.
  */
-final class AbortCheckVisitor extends MethodVisitor {
+class AbortCheckVisitor extends MethodVisitor {
     static final String OWNER = "dev/loopwatch/bridge/Abort";
     static final String NAME = "check";
     static final String DESCRIPTOR = "()V";
