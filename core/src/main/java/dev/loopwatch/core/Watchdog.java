@@ -79,6 +79,8 @@ final class Watchdog implements Runnable {
         long abortAt;
         /** When the loop thread was last interrupted during this stall (0: not yet). */
         long interruptAt;
+        /** When a stack was last taken to decide on an interrupt: at most one per REPEAT_NANOS. */
+        long interruptLookedAt;
     }
 
     @Override
@@ -174,6 +176,7 @@ final class Watchdog implements Runnable {
                 w.abortSeq = 0;
             }
             w.interruptAt = 0;
+            w.interruptLookedAt = 0;
             w.seq = seq;
             if ((seq & 1L) != 0) {
                 w.start = w.lastSeen + (now - w.lastSeen) / 2;
@@ -209,6 +212,7 @@ final class Watchdog implements Runnable {
         if (sameTask && action == Action.ABORT) {
             emit(ReportType.ABORT, slot, w, now - w.start);
         } else if (sameTask && action == Action.INTERRUPT) {
+            w.interruptLookedAt = now;
             act(slot, w, seq, now, Interrupts.safeToInterrupt(state, stack) ? stack : null);
             if (w.interruptAt == 0 && w.culprit != null && notInterruptible.size() < MAX_NOTED_CULPRITS
                     && notInterruptible.add(Report.frame(w.culprit))) {
@@ -235,9 +239,12 @@ final class Watchdog implements Runnable {
         }
         Thread thread = slot.thread();
         if (checkedStack == null) {
-            if (!Interrupts.isWaiting(thread.getState())) {
+            // A cheap state test every tick; a stack (a handshake with the loop thread) at most every
+            // REPEAT_NANOS, so a loop stuck in an uninterruptible wait is not sampled every millisecond.
+            if (!Interrupts.isWaiting(thread.getState()) || now - w.interruptLookedAt < REPEAT_NANOS) {
                 return;
             }
+            w.interruptLookedAt = now;
             if (!Interrupts.safeToInterrupt(thread.getState(), thread.getStackTrace())) {
                 return;
             }

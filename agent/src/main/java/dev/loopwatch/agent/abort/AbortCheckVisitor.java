@@ -190,68 +190,87 @@ class AbortCheckVisitor extends MethodVisitor {
     }
 
     /**
-     * The loop from {@code head} to the current instruction, closed by a GOTO, is javac's counted for-loop:
-     * it starts with {@code ILOAD i; (ALOAD a; ARRAYLENGTH | ILOAD n); IF_ICMPGE exit}, its last instruction
-     * is {@code IINC i, +c}, nothing else in it writes {@code i}, {@code a} or {@code n}, and it holds no
-     * other loop (no backward jump or switch, no jump back above its own position).
+     * True when the loop from {@code head} to the current instruction, closed by a GOTO, is innermost and
+     * provably short: every iteration moves one int local {@code v} by the same constant (its last instruction
+     * is {@code IINC v, c}, nothing else in it writes {@code v} and no jump skips that IINC), and either
+     * <ul>
+     *   <li>its test at the head is javac's counted for-loop, {@code ILOAD v; (ALOAD a; ARRAYLENGTH | ILOAD n);
+     *       IF_ICMPGE exit}, with {@code a} or {@code n} never written in the loop and {@code c > 0}; or</li>
+     *   <li>every iteration reads {@code a[v]} before it can do anything but leave the loop (as in
+     *       {@code while (a[i] < pivot) i++}), with {@code a} never written in the loop: within
+     *       {@code a.length} iterations {@code v} leaves the array's bounds.</li>
+     * </ul>
      */
     private boolean isInnermostCountedLoop(int head, int opcode) {
         int end = insns.size(); // the GOTO is not recorded yet
-        if (opcode != Opcodes.GOTO || end - head < 5) {
-            return false;
-        }
-        Insn first = insns.get(head);
-        if (first.opcode != Opcodes.ILOAD) {
-            return false;
-        }
-        int index = first.operand;
-        int bound;
-        int bodyStart;
-        boolean arrayBound;
-        Insn second = insns.get(head + 1);
-        if (second.opcode == Opcodes.ALOAD && insns.get(head + 2).opcode == Opcodes.ARRAYLENGTH
-                && insns.get(head + 3).opcode == Opcodes.IF_ICMPGE) {
-            bound = second.operand;
-            bodyStart = head + 4;
-            arrayBound = true;
-        } else if (second.opcode == Opcodes.ILOAD && insns.get(head + 2).opcode == Opcodes.IF_ICMPGE
-                && second.operand != index) {
-            bound = second.operand;
-            bodyStart = head + 3;
-            arrayBound = false;
-        } else {
+        if (opcode != Opcodes.GOTO || end - head < 4) {
             return false;
         }
         Insn last = insns.get(end - 1);
-        // i < n with i += c > 1 could overflow past a bound near Integer.MAX_VALUE and never end; an array's
-        // length is far enough below it for small steps.
-        if (last.opcode != Opcodes.IINC || last.operand != index || last.increment < 1
-                || last.increment > (arrayBound ? 8 : 1)) {
+        if (last.opcode != Opcodes.IINC || last.increment == 0 || Math.abs(last.increment) > 8) {
             return false;
         }
-        for (int i = bodyStart; i < end - 1; i++) {
+        int v = last.operand;
+        int array = -1;
+        int bound = -1;
+        Insn first = insns.get(head);
+        Insn second = insns.get(head + 1);
+        if (first.opcode == Opcodes.ILOAD && first.operand == v && last.increment > 0) {
+            if (second.opcode == Opcodes.ALOAD && insns.get(head + 2).opcode == Opcodes.ARRAYLENGTH
+                    && insns.get(head + 3).opcode == Opcodes.IF_ICMPGE) {
+                array = second.operand;
+            } else if (second.opcode == Opcodes.ILOAD && second.operand != v
+                    && insns.get(head + 2).opcode == Opcodes.IF_ICMPGE && last.increment == 1) {
+                bound = second.operand; // i < n, i += 1: ends at n at the latest, whatever n is
+            }
+        }
+        if (array < 0 && bound < 0) {
+            array = readsArrayAtIndexFirst(head, end, v);
+            if (array < 0) {
+                return false;
+            }
+        }
+        for (int i = head; i < end - 1; i++) {
             Insn insn = insns.get(i);
-            switch (insn.opcode) {
-                case Opcodes.ISTORE:
-                case Opcodes.IINC:
-                    if (insn.operand == index || (!arrayBound && insn.operand == bound)) {
-                        return false;
-                    }
-                    break;
-                case Opcodes.ASTORE:
-                    if (arrayBound && insn.operand == bound) {
-                        return false;
-                    }
-                    break;
-                default:
-                    if (insn.target != null) {
-                        Integer at = labels.get(insn.target);
-                        if (at != null && at <= i) {
-                            return false; // a backward jump inside: not innermost
-                        }
-                    }
+            if ((insn.opcode == Opcodes.ISTORE || insn.opcode == Opcodes.IINC) && (insn.operand == v || insn.operand == bound)) {
+                return false;
+            }
+            if (insn.opcode == Opcodes.ASTORE && insn.operand == array) {
+                return false;
+            }
+            if (insn.target != null) {
+                Integer at = labels.get(insn.target);
+                if (at != null && (at <= i || at >= end)) {
+                    return false; // a loop inside, or a jump past the IINC
+                }
             }
         }
         return true;
+    }
+
+    /**
+     * The local holding array {@code a} when the loop's head reads {@code a[v]} ({@code ALOAD a; ILOAD v;
+     * xALOAD}) before any jump that stays inside the loop; -1 otherwise.
+     */
+    private int readsArrayAtIndexFirst(int head, int end, int v) {
+        for (int i = head; i + 2 < end; i++) {
+            Insn insn = insns.get(i);
+            if (insn.opcode == Opcodes.ALOAD && insns.get(i + 1).opcode == Opcodes.ILOAD && insns.get(i + 1).operand == v
+                    && isArrayLoad(insns.get(i + 2).opcode)) {
+                return insn.operand;
+            }
+            if (insn.target != null && labels.containsKey(insn.target)) {
+                return -1; // a jump to a label already seen: stays inside the loop (or is one)
+            }
+            if (insn.opcode == Opcodes.TABLESWITCH || insn.opcode == Opcodes.LOOKUPSWITCH
+                    || insn.opcode == Opcodes.ATHROW || (insn.opcode >= Opcodes.IRETURN && insn.opcode <= Opcodes.RETURN)) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isArrayLoad(int opcode) {
+        return opcode >= Opcodes.IALOAD && opcode <= Opcodes.SALOAD;
     }
 }

@@ -57,6 +57,12 @@ class AbortCheckVisitorTest {
         assertEquals("[2, 1]", java.util.Arrays.toString(c.get("nested")), "outer checked, inner skipped");
         assertEquals("[2, 0]", java.util.Arrays.toString(c.get("doWhile")));
         assertEquals("[0, 0]", java.util.Arrays.toString(c.get("<init>")), "constructors: no entry check");
+        assertEquals("[1, 2]", java.util.Arrays.toString(c.get("scanUp")), "a[i] read each time, i moves: bounded");
+        assertEquals("[1, 1]", java.util.Arrays.toString(c.get("insertionStep")), "k >= from && a[k] > v; k--");
+        assertEquals("[2, 0]", java.util.Arrays.toString(c.get("readsAfterABranch")), "a[i] not read on every iteration");
+        assertEquals("[2, 0]", java.util.Arrays.toString(c.get("arrayReplaced")), "the array changes in the loop");
+        assertEquals("[3, 0]", java.util.Arrays.toString(c.get("skipsTheStep")), "i++ skipped on one path (javac closes it twice)");
+        assertEquals("[1, 1]", java.util.Arrays.toString(c.get("forWithContinue")), "continue goes through i++");
     }
 
     @SuppressWarnings("unused")
@@ -130,6 +136,65 @@ class AbortCheckVisitorTest {
                 for (int i = 0; i < row.length; i++) {
                     s += row[i];
                 }
+            }
+            return s;
+        }
+
+        static int scanUp(int[] a, int pivot, int i, int j) {
+            while (a[i] < pivot) {
+                i++;
+            }
+            while (a[j] > pivot) {
+                j--;
+            }
+            return i + j;
+        }
+
+        static void insertionStep(int[] a, int from, int k, int v) {
+            while (k >= from && a[k] > v) {
+                a[k + 1] = a[k];
+                k--;
+            }
+            a[k + 1] = v;
+        }
+
+        static int readsAfterABranch(int[] a, boolean b, int i) {
+            int s = 0;
+            while (true) {
+                if (b) {
+                    s += a[i];
+                }
+                i++;
+            }
+        }
+
+        static int arrayReplaced(int[] a, int i) {
+            while (a[i] != 0) {
+                a = new int[8];
+                i++;
+            }
+            return i;
+        }
+
+        static int skipsTheStep(int[] a, int i) {
+            int s = 0;
+            while (a[i] != 0) {
+                if (s > 3) {
+                    s--;
+                } else {
+                    i++;
+                }
+            }
+            return s;
+        }
+
+        static int forWithContinue(int[] a) {
+            int s = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == 0) {
+                    continue;
+                }
+                s += a[i];
             }
             return s;
         }
