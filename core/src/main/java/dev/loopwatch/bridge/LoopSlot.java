@@ -15,6 +15,7 @@ public final class LoopSlot extends LoopSlotFields {
     private static final VarHandle SEQ;
     private static final VarHandle ABORT;
     private static final VarHandle INTERRUPT;
+    private static final VarHandle ABORTED;
 
     static {
         try {
@@ -22,6 +23,7 @@ public final class LoopSlot extends LoopSlotFields {
             SEQ = lookup.findVarHandle(LoopSlotSeq.class, "seq", long.class);
             ABORT = lookup.findVarHandle(LoopSlotFields.class, "abortSeq", long.class);
             INTERRUPT = lookup.findVarHandle(LoopSlotFields.class, "interruptSeq", long.class);
+            ABORTED = lookup.findVarHandle(LoopSlotFields.class, "abortedSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -108,6 +110,19 @@ public final class LoopSlot extends LoopSlotFields {
         ABORT.setRelease(this, taskSeq);
     }
 
+    /**
+     * Where task {@code taskSeq} was stopped (the exception's stack, top frame first), or null when no check
+     * threw into it. Watchdog only; the stack is handed over once (the slot forgets it, so it pins no class).
+     */
+    public StackTraceElement[] takeAbortedStack(long taskSeq) {
+        if ((long) ABORTED.getAcquire(this) != taskSeq) {
+            return null;
+        }
+        StackTraceElement[] stack = abortedStack;
+        abortedStack = null;
+        return stack;
+    }
+
     /** Withdraws a request that was not taken up (watchdog only; the task ended). */
     public void cancelAbort(long taskSeq) {
         ABORT.compareAndSet(this, taskSeq, 0L);
@@ -125,11 +140,14 @@ public final class LoopSlot extends LoopSlotFields {
         }
         dev.loopwatch.TaskTimeoutException e =
                 new dev.loopwatch.TaskTimeoutException(thread.getName(), System.nanoTime() - abortStart, abortThreshold);
-        for (StackTraceElement frame : e.getStackTrace()) {
+        StackTraceElement[] stack = e.getStackTrace();
+        for (StackTraceElement frame : stack) {
             if (frame.getMethodName().equals("<clinit>")) {
                 return;
             }
         }
+        abortedStack = stack; // where the task was stopped: the watchdog's report may use it
+        ABORTED.setRelease(this, s);
         throw e;
     }
 
@@ -175,6 +193,9 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     /** The task's start (System.nanoTime) and the threshold, for the exception's message. */
     long abortStart;
     long abortThreshold;
+    /** The seq of the task a check last threw into, and where (written by the loop thread, before it throws). */
+    long abortedSeq;
+    StackTraceElement[] abortedStack;
     /** Positive: the watchdog is interrupting task seq; negative: it interrupted task -seq; 0: none. */
     long interruptSeq;
     final Thread thread;

@@ -190,12 +190,23 @@ final class Watchdog implements Runnable {
     }
 
     private void stall(LoopSlot slot, Watch w, long seq, long now) {
+        if (action == Action.ABORT) {
+            // First, before the stack sample (a handshake with the loop thread, up to a millisecond on a busy
+            // machine): the time from threshold to exception is what the service waits for.
+            requestAbort(slot, w, seq, now);
+        }
         Thread.State state = slot.thread().getState();
         StackTraceElement[] stack = slot.thread().getStackTrace();
         boolean sameTask = slot.seq() == seq;
-        if (sameTask && action == Action.ABORT) {
-            // First, before the analysis: the time from threshold to exception is what the service waits.
-            requestAbort(slot, w, seq, now);
+        StackTraceElement[] stoppedAt = action == Action.ABORT ? slot.takeAbortedStack(seq) : null;
+        if (stoppedAt != null) {
+            // The check threw before (or while) the stack was taken: the sample may show the exception's
+            // handler or the next task; the exception's own stack is where the task was stopped.
+            stack = stoppedAt;
+            sameTask = true;
+        }
+        if (action == Action.ABORT) {
+            stack = belowAbortCheck(stack);
         }
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
@@ -209,7 +220,7 @@ final class Watchdog implements Runnable {
             w.stack = List.of();
         }
         emit(ReportType.STALL, slot, w, now - w.start);
-        if (sameTask && action == Action.ABORT) {
+        if (action == Action.ABORT) {
             emit(ReportType.ABORT, slot, w, now - w.start);
         } else if (sameTask && action == Action.INTERRUPT) {
             w.interruptLookedAt = now;
@@ -267,6 +278,19 @@ final class Watchdog implements Runnable {
                 emit(ReportType.INTERRUPT, slot, w, now - w.start);
             }
         }
+    }
+
+    /**
+     * The stack without the abort check's own frames (the check, the exception being built), when the loop
+     * thread is inside one: the top frame is then the application code that was stopped.
+     */
+    static StackTraceElement[] belowAbortCheck(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            if (stack[i].getClassName().equals("dev.loopwatch.bridge.Abort") && stack[i].getMethodName().equals("check")) {
+                return i + 1 < stack.length ? java.util.Arrays.copyOfRange(stack, i + 1, stack.length) : stack;
+            }
+        }
+        return stack;
     }
 
     private void requestAbort(LoopSlot slot, Watch w, long seq, long now) {

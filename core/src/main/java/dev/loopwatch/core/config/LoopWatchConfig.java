@@ -39,7 +39,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             "java.", "javax.", "jdk.", "sun.", "com.sun.",
             "io.netty.", "io.grpc.netty.shaded.io.netty.",
             "io.vertx.", "reactor.",
-            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.");
+            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.TaskTimeoutException");
 
     public LoopWatchConfig {
         excludes = List.copyOf(excludes);
