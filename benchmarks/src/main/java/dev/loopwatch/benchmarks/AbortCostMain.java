@@ -34,6 +34,8 @@ public final class AbortCostMain {
         String agent = AgentJar.javaagentArg("log=off,action=abort,abort.include=" + AbortCheckBenchmark.INCLUDE);
         Map<String, double[]> base = run(AbortCheckBenchmark.NONE, null);
         Map<String, double[]> checked = run(AbortCheckBenchmark.ABORT, agent);
+        // What map costs when it is not vectorized: the checked map must stay near the baseline, far from this.
+        Map<String, double[]> scalar = run(AbortCheckBenchmark.NONE, "-XX:-UseSuperWord", "map");
         System.out.println();
         System.out.println(Machine.describe());
         System.out.println("| workload | no agent (ns/op) | abort checks (ns/op) | ratio of means | ratio of best iterations |");
@@ -44,11 +46,19 @@ public final class AbortCostMain {
             System.out.printf(Locale.ROOT, "| %s | %.1f ± %.1f (best %.1f) | %.1f ± %.1f (best %.1f) | %.3f | %.3f |%n", w,
                     b[0], b[1], b[2], c[0], c[1], c[2], c[0] / b[0], c[2] / b[2]);
         }
+        double[] m = scalar.get("map");
+        System.out.printf(Locale.ROOT, "map without SuperWord (no agent, -XX:-UseSuperWord): %.1f ± %.1f (best %.1f) ns/op,"
+                + " %.2fx the vectorized baseline%n", m[0], m[1], m[2], m[2] / base.get("map")[2]);
     }
 
     private static Map<String, double[]> run(String mode, String javaagent) throws RunnerException {
+        return run(mode, javaagent, String.join("|", WORKLOADS));
+    }
+
+    private static Map<String, double[]> run(String mode, String extraJvmArg, String workloads) throws RunnerException {
+        String javaagent = extraJvmArg;
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(AbortCheckBenchmark.class.getName() + "\\.(" + String.join("|", WORKLOADS) + ")$")
+                .include(AbortCheckBenchmark.class.getName() + "\\.(" + workloads + ")$")
                 .param("mode", mode)
                 .forks(Integer.getInteger("forks", 2))
                 .warmupIterations(Integer.getInteger("warmups", 5))

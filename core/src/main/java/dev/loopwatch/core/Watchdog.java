@@ -37,6 +37,11 @@ final class Watchdog implements Runnable {
      * (they may call checked code too) and still stops one that swallows the exception and carries on.
      */
     static final long REPEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long a stall under action=abort waits for the task to reach a check before its stack is sampled
+     * (a task blocked outside checked code never does). Other loops' scans wait as long, once per abort.
+     */
+    private static final long ABORT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Culprits remembered for "not interrupted" reports said once each. */
     private static final int MAX_NOTED_CULPRITS = 4096;
 
@@ -195,10 +200,15 @@ final class Watchdog implements Runnable {
             // machine): the time from threshold to exception is what the service waits for.
             requestAbort(slot, w, seq, now);
         }
+        // A running task reaches a check within microseconds and leaves its stack in the slot: wait briefly for
+        // that rather than sample it, which would stop the loop thread for the walk on its way to the exception.
+        StackTraceElement[] stoppedAt = action == Action.ABORT ? awaitAbortedStack(slot, seq) : null;
         Thread.State state = slot.thread().getState();
-        StackTraceElement[] stack = slot.thread().getStackTrace();
+        StackTraceElement[] stack = stoppedAt != null ? stoppedAt : slot.thread().getStackTrace();
         boolean sameTask = slot.seq() == seq;
-        StackTraceElement[] stoppedAt = action == Action.ABORT ? slot.takeAbortedStack(seq) : null;
+        if (stoppedAt == null && action == Action.ABORT) {
+            stoppedAt = slot.takeAbortedStack(seq);
+        }
         if (stoppedAt != null) {
             // The check threw before (or while) the stack was taken: the sample may show the exception's
             // handler or the next task; the exception's own stack is where the task was stopped.
@@ -278,6 +288,16 @@ final class Watchdog implements Runnable {
                 emit(ReportType.INTERRUPT, slot, w, now - w.start);
             }
         }
+    }
+
+    /** The stack where a check stopped task {@code seq}, waiting up to {@link #ABORT_WAIT_NANOS}; or null. */
+    private static StackTraceElement[] awaitAbortedStack(LoopSlot slot, long seq) {
+        long deadline = System.nanoTime() + ABORT_WAIT_NANOS;
+        StackTraceElement[] stack;
+        while ((stack = slot.takeAbortedStack(seq)) == null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000);
+        }
+        return stack;
     }
 
     /**
