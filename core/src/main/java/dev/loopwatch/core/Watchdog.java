@@ -42,7 +42,7 @@ final class Watchdog implements Runnable {
      * (a task blocked outside checked code never does). Other loops' scans wait as long, once per abort.
      */
     private static final long ABORT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** Culprits remembered for "not interrupted" reports said once each. */
+    /** Culprit methods (class and name: a spinning method is sampled on any of its lines) said "not interrupted" once each. */
     private static final int MAX_NOTED_CULPRITS = 4096;
 
     private final long thresholdNanos;
@@ -236,7 +236,7 @@ final class Watchdog implements Runnable {
             w.interruptLookedAt = now;
             act(slot, w, seq, now, Interrupts.safeToInterrupt(state, stack) ? stack : null);
             if (w.interruptAt == 0 && w.culprit != null && notInterruptible.size() < MAX_NOTED_CULPRITS
-                    && notInterruptible.add(Report.frame(w.culprit))) {
+                    && notInterruptible.add(w.culprit.getClassName() + "." + w.culprit.getMethodName())) {
                 emit(ReportType.NOT_INTERRUPTED, slot, w, now - w.start);
             }
         }
