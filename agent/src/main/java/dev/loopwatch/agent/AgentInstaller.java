@@ -1,5 +1,6 @@
 package dev.loopwatch.agent;
 
+import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
@@ -8,6 +9,7 @@ import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
 import dev.loopwatch.core.config.ConfigException;
+import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.config.ConfigParser;
 import dev.loopwatch.core.config.LoopWatchConfig;
 
@@ -57,7 +59,8 @@ final class AgentInstaller {
 
     private static void instrument(Instrumentation inst, LoopWatchConfig config) {
         try {
-            LineInstaller.install(inst, lines(config), packages(config));
+            LineInstaller.install(inst, lines(config), packages(config),
+                    config.action() == Action.ABORT ? new AbortInstrumentation(config) : null);
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             Instrumentations.ready();
         } catch (Throwable t) {

@@ -34,13 +34,19 @@ import java.util.stream.Stream;
  */
 final class BootstrapBridge {
     static final String PACKAGE = "dev/loopwatch/bridge/";
+    /**
+     * The exception of action=abort: thrown by the bridge into application code, which catches it by this
+     * name, so it must be one class for every loader: the bootstrap one. JDK types only, like the bridge.
+     */
+    static final String EXCEPTION = "dev/loopwatch/TaskTimeoutException.class";
 
     private BootstrapBridge() {
     }
 
     static void inject(Instrumentation inst) throws Exception {
         for (Class<?> loaded : inst.getAllLoadedClasses()) {
-            if (loaded.getName().startsWith("dev.loopwatch.bridge.")) {
+            if (loaded.getName().startsWith("dev.loopwatch.bridge.")
+                    || loaded.getName().equals("dev.loopwatch.TaskTimeoutException")) {
                 // Already linked somewhere (loopwatch started before as a library, or a second agent
                 // load): a second copy would split the registry, so keep the one in place.
                 return;
@@ -90,6 +96,12 @@ final class BootstrapBridge {
             return Map.of();
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
+        try (InputStream in = BootstrapBridge.class.getClassLoader().getResourceAsStream(EXCEPTION)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + EXCEPTION + " beside the agent");
+            }
+            classes.put(binaryName(EXCEPTION), readAll(in));
+        }
         if (anchor.getProtocol().equals("file")) {
             try (Stream<Path> files = Files.list(Path.of(anchor.toURI()).getParent())) {
                 for (Path file : (Iterable<Path>) files::iterator) {

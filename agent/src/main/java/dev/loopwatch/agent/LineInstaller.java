@@ -1,9 +1,9 @@
 package dev.loopwatch.agent;
 
+import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.core.Instrumentations;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.NamedElement;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
@@ -32,14 +32,22 @@ final class LineInstaller {
     }
 
     static void install(Instrumentation inst, List<LibraryLine> lines, String packagePrefix) {
-        install(inst, lines, List.of(packagePrefix));
+        install(inst, lines, List.of(packagePrefix), null);
     }
 
-    /** Installs {@code lines}, whose types all live in packages starting with one of {@code packagePrefixes}. */
-    static void install(Instrumentation inst, List<LibraryLine> lines, List<String> packagePrefixes) {
-        ElementMatcher.Junction<NamedElement> libraries = none();
+    /**
+     * Installs {@code lines}, whose types all live in packages starting with one of {@code packagePrefixes},
+     * plus abort checks in the application classes {@code abort} names (null: none). Those are the only
+     * types outside the libraries' packages the builder looks at; every other class is left as it is.
+     */
+    static void install(Instrumentation inst, List<LibraryLine> lines, List<String> packagePrefixes,
+                        AbortInstrumentation abort) {
+        ElementMatcher.Junction<TypeDescription> libraries = none();
         for (String prefix : packagePrefixes) {
             libraries = libraries.or(nameStartsWith(prefix));
+        }
+        if (abort != null) {
+            libraries = libraries.or(abort.types());
         }
         Map<LibraryLine, LoaderHasResources> guards = new LinkedHashMap<>();
         for (LibraryLine line : lines) {
@@ -50,7 +58,7 @@ final class LineInstaller {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(new Recorder(guards))
+                .with(new Recorder(guards, abort))
                 .ignore(not(libraries));
         for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
             LibraryLine line = entry.getKey();
@@ -61,6 +69,9 @@ final class LineInstaller {
                                 .include(LineInstaller.class.getClassLoader())
                                 .advice(hook.methods(), hook.advice().getName()));
             }
+        }
+        if (abort != null) {
+            builder = builder.type(abort.types()).transform(abort.transformer());
         }
         builder.installOn(inst);
     }
@@ -90,9 +101,11 @@ final class LineInstaller {
     /** Records each instrumented type under its line, and each failure as a counted, once-said error. */
     private static final class Recorder extends AgentBuilder.Listener.Adapter {
         private final Map<LibraryLine, LoaderHasResources> guards;
+        private final AbortInstrumentation abort;
 
-        Recorder(Map<LibraryLine, LoaderHasResources> guards) {
+        Recorder(Map<LibraryLine, LoaderHasResources> guards, AbortInstrumentation abort) {
             this.guards = guards;
+            this.abort = abort;
         }
 
         @Override
@@ -108,6 +121,9 @@ final class LineInstaller {
         }
 
         private String lineOf(TypeDescription type, ClassLoader loader) {
+            if (abort != null && abort.types().matches(type)) {
+                return "abort";
+            }
             for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
                 LibraryLine line = entry.getKey();
                 if (entry.getValue().matches(loader)) {

@@ -105,12 +105,66 @@ public final class FixtureServer {
                     body = "submitted";
                     break;
                 case "/status": body = status(); break;
+                // action=abort: com.acme.work is included, com.acme.other is not
+                case "/abort/forever": body = Long.toString(com.acme.work.Busy.forever()); break;
+                case "/abort/caught": body = com.acme.work.Busy.foreverCaught(); break;
+                case "/abort/cleanup": body = Long.toString(com.acme.work.Busy.foreverWithCleanup()); break;
+                case "/abort/arrays": body = Long.toString(com.acme.work.Busy.foreverOverArrays()); break;
+                case "/abort/recurse": body = Long.toString(com.acme.work.Busy.recurse(62)); break;
+                case "/abort/short": body = Long.toString(com.acme.work.Busy.spin(ms)); break;
+                case "/abort/cleanups": body = Integer.toString(com.acme.work.Busy.cleanups); break;
+                case "/untouched/spin": body = Long.toString(com.acme.other.Untouched.spin(ms)); break;
+                // action=interrupt: each waiting task queues a task behind it that reports the flag
+                case "/wait/sleep": Waits.next = "pending"; ctx.channel().eventLoop().execute(new Waits.NextTask()); body = Waits.sleep(ms); break;
+                case "/wait/wait": Waits.next = "pending"; ctx.channel().eventLoop().execute(new Waits.NextTask()); body = Waits.await(ms); break;
+                case "/wait/park": Waits.next = "pending"; ctx.channel().eventLoop().execute(new Waits.NextTask()); body = Waits.park(ms); break;
+                case "/wait/future": Waits.next = "pending"; ctx.channel().eventLoop().execute(new Waits.NextTask()); body = Waits.futureGet(ms); break;
+                case "/wait/file":
+                    Waits.next = "pending"; ctx.channel().eventLoop().execute(new Waits.NextTask());
+                    body = Waits.fileRead(java.nio.file.Path.of(uri.parameters().get("path").get(0)));
+                    break;
+                case "/wait/next": body = Waits.next; break;
+                case "/thread": body = threadName(); break;
+                case "/bytes": body = BytesAgent.compare(Class.forName(uri.parameters().get("class").get(0))); break;
+                case "/loops": body = loopThreads(); break;
                 default: body = "no such path";
             }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             ctx.writeAndFlush(response);
+        }
+
+        /**
+         * What the tests see of an exception in a handler (a TaskTimeoutException under action=abort, or an
+         * InterruptedException): a 500 answer naming it, the loop thread, and the ms since the aborted loop
+         * started; the connection and the loop go on serving.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            long sinceStart = (System.nanoTime() - com.acme.work.Busy.startedAt) / 1000;
+            String body = "error " + cause.getClass().getName() + ": " + cause.getMessage() + "\nthread=" + threadName()
+                    + "\nsinceStartUs=" + sinceStart;
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            ctx.writeAndFlush(response);
+        }
+
+        @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
+        static String threadName() {
+            return Thread.currentThread().getName() + "#" + Thread.currentThread().getId();
+        }
+
+        @SuppressWarnings("deprecation")
+        static String loopThreads() {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().contains("EventLoop")) {
+                    names.add(t.getName() + "#" + t.getId());
+                }
+            }
+            return String.join(",", names);
         }
 
         /** Burns CPU for {@code ms} without any blocking call; returns the nanoseconds it took. */

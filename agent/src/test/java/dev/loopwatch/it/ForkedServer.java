@@ -74,6 +74,7 @@ final class ForkedServer implements AutoCloseable {
         private boolean waitForAgent = true;
         private final List<String> extraLibs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> laterAgents = new ArrayList<>();
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
         private String fixtureModule;
         private String mainClass = FixtureServer.class.getName();
@@ -111,6 +112,12 @@ final class ForkedServer implements AutoCloseable {
             return this;
         }
 
+        /** Another -javaagent, loaded after loopwatch (its retransforming transformers then see loopwatch's output). */
+        Builder laterAgent(String jar) {
+            laterAgents.add("-javaagent:" + jar);
+            return this;
+        }
+
         Builder jvmArg(String arg) {
             jvmArgs.add(arg);
             return this;
@@ -129,6 +136,7 @@ final class ForkedServer implements AutoCloseable {
                 String args = agentArgs.isEmpty() ? "report=" + report : agentArgs + ",report=" + report;
                 cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + args);
             }
+            cmd.addAll(laterAgents);
             StringBuilder cp = new StringBuilder();
             if (fixtureModule == null) {
                 cp.append(CLASSES.toAbsolutePath());
@@ -171,6 +179,12 @@ final class ForkedServer implements AutoCloseable {
             throw new IllegalStateException("fixture server did not start: " + cmd + "\nstdout: "
                     + Files.readString(out) + "\nstderr: " + Files.readString(err));
         }
+    }
+
+    /** GETs {@code path} and returns the answer, whatever its status. */
+    HttpResponse<String> send(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** GETs {@code path} and returns the body; fails on a non-200 answer. */

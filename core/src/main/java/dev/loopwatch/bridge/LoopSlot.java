@@ -14,6 +14,9 @@ import java.lang.invoke.VarHandle;
 public final class LoopSlot extends LoopSlotFields {
     private static final VarHandle SEQ;
     private static final VarHandle HANDLER;
+    private static final VarHandle ABORT;
+    private static final VarHandle INTERRUPT;
+    private static final VarHandle ABORTED;
 
     /** The kind of an I/O event loop (Netty, and so Vert.x, Reactor Netty, gRPC). */
     public static final String LOOP = "loop";
@@ -24,8 +27,12 @@ public final class LoopSlot extends LoopSlotFields {
 
     static {
         try {
-            SEQ = MethodHandles.lookup().findVarHandle(LoopSlotSeq.class, "seq", long.class);
-            HANDLER = MethodHandles.lookup().findVarHandle(LoopSlotFields.class, "handler", Object.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SEQ = lookup.findVarHandle(LoopSlotSeq.class, "seq", long.class);
+            HANDLER = lookup.findVarHandle(LoopSlotFields.class, "handler", Object.class);
+            ABORT = lookup.findVarHandle(LoopSlotFields.class, "abortSeq", long.class);
+            INTERRUPT = lookup.findVarHandle(LoopSlotFields.class, "interruptSeq", long.class);
+            ABORTED = lookup.findVarHandle(LoopSlotFields.class, "abortedSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,13 +48,116 @@ public final class LoopSlot extends LoopSlotFields {
         if ((s & 1L) != 0) {
             return false;
         }
+        if ((long) INTERRUPT.getOpaque(this) != 0L) {
+            clearInterrupt(); // an interrupt of an earlier task raced with its end: never let it reach this one
+        }
         SEQ.setOpaque(this, s + 1);
         return true;
     }
 
-    /** Marks the task begun by a successful {@link #tryBegin()} as ended. Called on the loop thread only. */
+    /**
+     * Marks the task begun by a successful {@link #tryBegin()} as ended. Called on the loop thread only.
+     * The common path is one more opaque load: only when the watchdog interrupted this thread during the
+     * task is its interrupt flag cleared, so that it never reaches the next task (a pending flag closes
+     * the next {@code FileChannel} the thread uses).
+     */
     public void end() {
         SEQ.setOpaque(this, seq + 1);
+        if ((long) INTERRUPT.getOpaque(this) != 0L) {
+            clearInterrupt();
+        }
+    }
+
+    /**
+     * Clears the interrupt flag that loopwatch set. A positive value means the watchdog claimed the task and
+     * may be inside {@code Thread.interrupt()} right now: wait (microseconds, bounded) until it says whether
+     * it interrupted (negative) or not (zero). A flag the application set itself during a task loopwatch did
+     * not interrupt is never cleared.
+     */
+    private void clearInterrupt() {
+        long deadline = System.nanoTime() + 10_000_000L;
+        long v;
+        while ((v = (long) INTERRUPT.getVolatile(this)) > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        if (v < 0) {
+            Thread.interrupted();
+            INTERRUPT.compareAndSet(this, v, 0L);
+        }
+    }
+
+    // ---- action=interrupt: the watchdog's side ----
+
+    /**
+     * Claims task {@code taskSeq} for an interrupt (watchdog only). Returns false when the task already
+     * ended; after true, the caller interrupts or not and then calls {@link #interruptDone(long, boolean)}.
+     */
+    public boolean claimInterrupt(long taskSeq) {
+        INTERRUPT.setVolatile(this, taskSeq);
+        if ((long) SEQ.getVolatile(this) != taskSeq) {
+            INTERRUPT.compareAndSet(this, taskSeq, 0L);
+            return false;
+        }
+        return true;
+    }
+
+    /** Ends a claim: {@code interrupted} tells the loop thread to clear its flag when the task ends. */
+    public void interruptDone(long taskSeq, boolean interrupted) {
+        INTERRUPT.compareAndSet(this, taskSeq, interrupted ? -taskSeq : 0L);
+    }
+
+    // ---- action=abort ----
+
+    /**
+     * Asks task {@code taskSeq} to stop at its next injected check (watchdog only). The check throws once
+     * and consumes the request; the watchdog asks again if the task still runs later (its catch or finally
+     * blocks get to run first).
+     */
+    public void requestAbort(long taskSeq, long startNanos, long thresholdNanos) {
+        abortStart = startNanos;
+        abortThreshold = thresholdNanos;
+        ABORT.setRelease(this, taskSeq);
+    }
+
+    /**
+     * Where task {@code taskSeq} was stopped (the exception's stack, top frame first), or null when no check
+     * threw into it. Watchdog only; the stack is handed over once (the slot forgets it, so it pins no class).
+     */
+    public StackTraceElement[] takeAbortedStack(long taskSeq) {
+        if ((long) ABORTED.getAcquire(this) != taskSeq) {
+            return null;
+        }
+        StackTraceElement[] stack = abortedStack;
+        abortedStack = null;
+        return stack;
+    }
+
+    /** Withdraws a request that was not taken up (watchdog only; the task ended). */
+    public void cancelAbort(long taskSeq) {
+        ABORT.compareAndSet(this, taskSeq, 0L);
+    }
+
+    /**
+     * The slow path of an injected check, on the loop thread: throws when an abort was requested for the
+     * task running now, never for another one. Never throws from inside a class initializer (that would
+     * break the class for good): the request is consumed, and the watchdog asks again later.
+     */
+    void abortIfRequested() {
+        long s = seq; // written by this thread only
+        if ((s & 1L) == 0 || (long) ABORT.getAcquire(this) != s || !ABORT.compareAndSet(this, s, 0L)) {
+            return;
+        }
+        dev.loopwatch.TaskTimeoutException e =
+                new dev.loopwatch.TaskTimeoutException(thread.getName(), System.nanoTime() - abortStart, abortThreshold);
+        StackTraceElement[] stack = e.getStackTrace();
+        for (StackTraceElement frame : stack) {
+            if (frame.getMethodName().equals("<clinit>")) {
+                return;
+            }
+        }
+        abortedStack = stack; // where the task was stopped: the watchdog's report may use it
+        ABORTED.setRelease(this, s);
+        throw e;
     }
 
     /** The counter as the watchdog sees it: odd while a task runs. */
@@ -103,8 +213,23 @@ abstract class LoopSlotRightPad extends LoopSlotSeq {
     long p10, p11, p12, p13, p14, p15, p16, p17;
 }
 
-/** Read-only fields (and the rarely written handler), after the padding. */
+/**
+ * Read-only fields, after the padding, the handler (written only at framework dispatch points) and the
+ * action fields: written rarely (by the watchdog when a task overruns), read by the loop thread once per
+ * task end ({@code interruptSeq}) or only on the slow path of an injected check ({@code abortSeq}), so
+ * they can share a line with the read-only ones.
+ */
 abstract class LoopSlotFields extends LoopSlotRightPad {
+    /** The odd seq of the task asked to abort, or 0. */
+    long abortSeq;
+    /** The task's start (System.nanoTime) and the threshold, for the exception's message. */
+    long abortStart;
+    long abortThreshold;
+    /** The seq of the task a check last threw into, and where (written by the loop thread, before it throws). */
+    long abortedSeq;
+    StackTraceElement[] abortedStack;
+    /** Positive: the watchdog is interrupting task seq; negative: it interrupted task -seq; 0: none. */
+    long interruptSeq;
     final Thread thread;
     final long threadId;
     final java.lang.ref.WeakReference<ClassLoader> appLoader;

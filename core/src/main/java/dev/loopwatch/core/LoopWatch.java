@@ -40,7 +40,8 @@ public final class LoopWatch {
         }
         sinks.addAll(extraSinks);
         this.reporter = new Reporter(sinks);
-        this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit);
+        this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
+                config.action());
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
     }

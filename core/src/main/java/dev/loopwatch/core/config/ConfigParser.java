@@ -157,8 +157,55 @@ public final class ConfigParser {
             throw bad(Option.TICK, value(Option.TICK, values), sources,
                     "expected a duration no longer than threshold (" + Durations.format(threshold) + ")");
         }
+        Action action = action(values, sources);
+        List<String> abortIncludes = abortIncludes(action, values, sources);
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
-                onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources));
+                onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
+                abortIncludes);
+    }
+
+    private static Action action(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {
+        String text = value(Option.ACTION, values).trim().toLowerCase(Locale.ROOT);
+        for (Action action : Action.values()) {
+            if (action.key().equals(text)) {
+                return action;
+            }
+        }
+        throw bad(Option.ACTION, text, sources, "expected log, interrupt or abort");
+    }
+
+    /**
+     * Prefixes for abort checks: required with action=abort, refused without it, and never one that names or
+     * contains the JDK, Netty, Vert.x, Reactor or loopwatch ("com." would take in com.sun.).
+     */
+    private static List<String> abortIncludes(Action action, Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        List<String> prefixes = new ArrayList<>();
+        for (String prefix : value(Option.ABORT_INCLUDE, values).split(",")) {
+            String p = prefix.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!p.matches("[\\p{javaJavaIdentifierPart}.$]+")) {
+                throw bad(Option.ABORT_INCLUDE, p, sources, "expected class-name prefixes like com.acme.");
+            }
+            for (String never : LoopWatchConfig.NEVER_ABORTED) {
+                if (p.startsWith(never) || never.startsWith(p)) {
+                    throw bad(Option.ABORT_INCLUDE, p, sources, "it takes in " + never
+                            + " (the JDK, Netty, Vert.x, Reactor and loopwatch are never aborted); name application packages like com.acme.");
+                }
+            }
+            prefixes.add(p);
+        }
+        if (action == Action.ABORT && prefixes.isEmpty()) {
+            throw new ConfigException("loopwatch: option action=abort needs abort.include, the class-name prefixes of "
+                    + "application code to check (e.g. abort.include=com.acme.); loopwatch is off");
+        }
+        if (action != Action.ABORT && !prefixes.isEmpty()) {
+            throw bad(Option.ABORT_INCLUDE, String.join(",", prefixes), sources, "only used with action=abort (action is "
+                    + action.key() + ")");
+        }
+        return prefixes;
     }
 
     private static String value(Option option, Map<Option, String> values) {

@@ -14,9 +14,12 @@ import java.util.List;
  * @param stackDepth     most frames kept per report
  * @param schedulers     whether non-blocking scheduler threads (Reactor {@code parallel-*}) are watched
  * @param executors      whether Netty {@code DefaultEventExecutorGroup} threads are watched
+ * @param action         what a stall does besides its report
+ * @param abortIncludes  class-name prefixes that get abort checks (empty unless action is abort)
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
-                              List<String> excludes, int stackDepth, boolean schedulers, boolean executors) {
+                              List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
+                              Action action, List<String> abortIncludes) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -24,16 +27,43 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             "io.netty.", "io.grpc.netty.shaded.io.netty.",
             "io.vertx.", "reactor.",
             "org.springframework.", "io.grpc.", "com.google.protobuf.", "io.micrometer.",
-            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.");
+            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.",
+            "dev.loopwatch.TaskTimeoutException");
+
+    /**
+     * Packages that never get abort checks: throwing inside the JDK, a framework or loopwatch itself would
+     * corrupt lock, executor or pipeline state. {@code abort.include} may not name them, nor a prefix of them.
+     */
+    public static final List<String> NEVER_ABORTED = List.of(
+            "java.", "javax.", "jdk.", "sun.", "com.sun.",
+            "io.netty.", "io.grpc.netty.shaded.io.netty.", "io.vertx.", "reactor.",
+            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.",
+            "dev.loopwatch.TaskTimeoutException", "net.bytebuddy.", "org.objectweb.asm.");
 
     public LoopWatchConfig {
         excludes = List.copyOf(excludes);
+        abortIncludes = List.copyOf(abortIncludes);
     }
 
-    /** Schedulers watched, executors not: the defaults of those two options. */
+    /** The settings with the defaults for thread kinds (schedulers on, executors off) and {@code action=log}. */
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
-        this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false);
+        this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of());
+    }
+
+    /** True when a class of this name may get abort checks: under abort.include and not a protected package. */
+    public boolean abortable(String className) {
+        for (String never : NEVER_ABORTED) {
+            if (className.startsWith(never)) {
+                return false;
+            }
+        }
+        for (String prefix : abortIncludes) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The defaults, as if no option was given. */
@@ -43,17 +73,5 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public LoopWatchConfig withThresholdNanos(long nanos) {
-        return new LoopWatchConfig(nanos, tickNanos, reportFile, log, excludes, stackDepth, schedulers, executors);
-    }
-
-    public LoopWatchConfig withReportFile(Path file) {
-        return new LoopWatchConfig(thresholdNanos, tickNanos, file, log, excludes, stackDepth, schedulers, executors);
-    }
-
-    public LoopWatchConfig withLog(boolean on) {
-        return new LoopWatchConfig(thresholdNanos, tickNanos, reportFile, on, excludes, stackDepth, schedulers, executors);
     }
 }

@@ -16,7 +16,10 @@ public enum Option {
     TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
     STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
     SCHEDULERS("schedulers", "on", "on|off: also watch non-blocking scheduler threads (Reactor parallel-*, single-*)"),
-    EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads");
+    EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads"),
+    ACTION("action", "log", "log|interrupt|abort: what a stall does besides its report"),
+    ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
+            + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true);
 
     private final String key;
     private final String defaultValue;

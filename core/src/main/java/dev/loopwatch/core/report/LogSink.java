@@ -46,6 +46,7 @@ public final class LogSink implements ReportSink {
         switch (report.type()) {
             case STALL: log.warn(stallMessage(report)); break;
             case STALL_END: log.info(endMessage(report)); break;
+            case ABORT: case INTERRUPT: case NOT_INTERRUPTED: log.warn(actionMessage(report)); break;
             default: throw new IllegalArgumentException(report.type().toString());
         }
     }
@@ -81,6 +82,17 @@ public final class LogSink implements ReportSink {
             }
         }
         return -1;
+    }
+
+    static String actionMessage(Report r) {
+        String what;
+        switch (r.type()) {
+            case ABORT: what = "asked the task to stop (TaskTimeoutException at its next abort check)"; break;
+            case INTERRUPT: what = "interrupted the loop thread while it waited"; break;
+            default: what = "did not interrupt: the task is not waiting in sleep, wait or park (reported once per culprit)";
+        }
+        return "loop " + r.thread() + " " + what + " after " + Durations.format(r.elapsedNanos()) + " (threshold "
+                + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
     }
 
     static String endMessage(Report r) {

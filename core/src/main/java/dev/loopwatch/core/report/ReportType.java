@@ -5,7 +5,13 @@ public enum ReportType {
     /** A task is still running past the threshold; reported while it runs. */
     STALL("stall"),
     /** A stalled task ended; gives its total time. */
-    STALL_END("stall-end");
+    STALL_END("stall-end"),
+    /** action=abort: the stalled task was asked to stop at its next injected check. */
+    ABORT("abort"),
+    /** action=interrupt: the loop thread was interrupted while it waited (sleep, wait, park). */
+    INTERRUPT("interrupt"),
+    /** action=interrupt: the stalled task was not waiting, so an interrupt would not help (once per culprit). */
+    NOT_INTERRUPTED("not-interrupted");
 
     private final String wireName;
 

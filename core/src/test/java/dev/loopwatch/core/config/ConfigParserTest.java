@@ -59,7 +59,8 @@ class ConfigParserTest {
     void unknownKeyNamesItAndTheValidOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
-                + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors; loopwatch is off", e.getMessage());
+                + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include; "
+                + "loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -100,9 +101,50 @@ class ConfigParserTest {
 
     @Test
     void everyMessageIsOneLine() {
-        for (String bad : new String[] {"x=1", "threshold=", "threshold", "log=2", "stack.depth=x"}) {
+        for (String bad : new String[] {"x=1", "threshold=", "threshold", "log=2", "stack.depth=x", "action=kill",
+                "action=abort", "action=abort,abort.include=io.", "abort.include=com.acme."}) {
             ConfigException e = assertThrows(ConfigException.class, () -> parse(bad), bad);
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    @Test
+    void actionDefaultsToLog() throws Exception {
+        assertEquals(Action.LOG, parse(null).action());
+        assertEquals(java.util.List.of(), parse(null).abortIncludes());
+        assertEquals(Action.INTERRUPT, parse("action=interrupt").action());
+    }
+
+    @Test
+    void abortNeedsApplicationPrefixesAndTakesAList() throws Exception {
+        LoopWatchConfig c = parse("action=abort,abort.include=com.acme.,org.shop.web.,threshold=50ms");
+        assertEquals(Action.ABORT, c.action());
+        assertEquals(java.util.List.of("com.acme.", "org.shop.web."), c.abortIncludes());
+        assertTrue(c.abortable("com.acme.Parser"));
+        assertTrue(c.abortable("org.shop.web.Cart$1"));
+        assertFalse(c.abortable("org.shop.Other"));
+        assertFalse(c.abortable("io.netty.channel.Foo"));
+        assertEquals("loopwatch: option action=abort needs abort.include, the class-name prefixes of application code "
+                + "to check (e.g. abort.include=com.acme.); loopwatch is off",
+                assertThrows(ConfigException.class, () -> parse("action=abort")).getMessage());
+    }
+
+    @Test
+    void abortIncludeRefusesTheJdkFrameworksAndLoopwatchAndWhatContainsThem() {
+        for (String bad : new String[] {"java.", "java.util.", "io.netty.", "io.", "io.vertx.core.", "reactor.",
+                "com.", "com.sun.", "dev.loopwatch.", "dev.loopwatch.core.", "jdk.internal.", "sun.", "j"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> parse("action=abort,abort.include=com.acme.," + bad), bad);
+            assertTrue(e.getMessage().startsWith("loopwatch: bad value '" + bad + "' for option abort.include (agent argument): "
+                    + "it takes in "), e.getMessage());
+        }
+    }
+
+    @Test
+    void abortIncludeWithoutActionAbortIsAnError() {
+        assertTrue(assertThrows(ConfigException.class, () -> parse("action=interrupt,abort.include=com.acme."))
+                .getMessage().contains("only used with action=abort (action is interrupt)"));
+        assertEquals("loopwatch: bad value 'kill' for option action (agent argument): expected log, interrupt or abort; "
+                + "loopwatch is off", assertThrows(ConfigException.class, () -> parse("action=kill")).getMessage());
     }
 }

@@ -1,0 +1,166 @@
+package dev.loopwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * action=abort on a real Netty server in a forked JVM: {@code com.acme.work.} is included, {@code com.acme.other.}
+ * is not. An aborted task's exception reaches the handler's {@code exceptionCaught} (a 500 answer), and the
+ * same loop threads go on serving.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbortActionContract {
+    private static final int THRESHOLD_MS = 50;
+    private final String line;
+    private final String transport;
+    private ForkedServer server;
+    private Path agentDir;
+
+    AbortActionContract(String line, String transport) {
+        this.line = line;
+        this.transport = transport;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        agentDir = Files.createTempDirectory("loopwatch-bytes-agent");
+        server = ForkedServer.on(line, transport)
+                .agentArgs("threshold=" + THRESHOLD_MS + "ms,action=abort,abort.include=com.acme.work.")
+                .laterAgent(BytesAgent.writeJar(agentDir).toString())
+                .start();
+        server.warmUp();
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        Files.deleteIfExists(agentDir.resolve("bytes-agent.jar"));
+        Files.deleteIfExists(agentDir);
+    }
+
+    @AfterEach
+    void agentHadNoError() throws Exception {
+        JsonNode status = server.status();
+        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
+    }
+
+    @Test
+    void infiniteCpuLoopIsAbortedAndTheSameLoopsKeepServing() throws Exception {
+        String loops = server.get("/loops");
+        int before = server.reports().size();
+        HttpResponse<String> aborted = server.send("/abort/forever");
+        assertEquals(500, aborted.statusCode(), aborted.body());
+        assertTrue(aborted.body().startsWith("error dev.loopwatch.TaskTimeoutException: loopwatch aborted a task on loop thread "),
+                aborted.body());
+        assertTrue(aborted.body().contains("over the threshold of 50.0 ms"), aborted.body());
+        String thread = field(aborted.body(), "thread");
+        for (int i = 0; i < 50; i++) {
+            assertEquals("ok", server.get("/fast"));
+        }
+        assertEquals(loops, server.get("/loops"), "the loop threads, by name and id, before and after");
+        assertTrue(loops.contains(thread), thread + " in " + loops);
+        List<JsonNode> aborts = server.awaitReports(before, r -> r.get("type").asText().equals("abort"), 1, 5);
+        assertEquals(1, aborts.size(), server.reports().toString());
+        long id = aborts.get(0).get("id").asLong();
+        // The aborted task's reports (on a loaded machine a /fast request may stall too: other ids).
+        List<JsonNode> reports = server.awaitReports(before, r -> r.get("id").asLong() == id, 3, 5);
+        assertEquals(List.of("stall", "abort", "stall-end"), types(reports), reports.toString());
+        assertTrue(reports.get(1).get("culprit").asText().startsWith("com.acme.work.Busy.forever("), reports.toString());
+    }
+
+    @Test
+    void abortReachesTheHandlerSoonAfterTheThreshold() throws Exception {
+        List<Double> lateMs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> aborted = server.send("/abort/forever");
+            assertEquals(500, aborted.statusCode(), aborted.body());
+            lateMs.add(Long.parseLong(field(aborted.body(), "sinceStartUs")) / 1000.0 - THRESHOLD_MS);
+        }
+        Collections.sort(lateMs);
+        System.out.println("abort: ms from threshold to exceptionCaught, sorted: " + lateMs);
+        // The task starts a little before the spin (request decoding), so this can be slightly negative. The
+        // bounds are loose: on a loaded 2-core machine the spinning loop thread waits for a CPU for milliseconds
+        // (the watchdog sees the overrun within 1 ms; AbortLatencyBenchmark measures the rest on a quiet one).
+        assertTrue(lateMs.get(lateMs.size() / 2) < 30, "median " + lateMs);
+        assertTrue(lateMs.get(lateMs.size() - 1) < 500, "max " + lateMs);
+    }
+
+    @Test
+    void applicationCatchesTheExceptionByType() throws Exception {
+        String body = server.get("/abort/caught");
+        assertTrue(body.startsWith("caught dev.loopwatch.TaskTimeoutException from null: "), body);
+    }
+
+    @Test
+    void finallyBlockOfTheAbortedCodeRunsToItsEnd() throws Exception {
+        int before = Integer.parseInt(server.get("/abort/cleanups"));
+        assertEquals(500, server.send("/abort/cleanup").statusCode());
+        assertEquals(before + 1, Integer.parseInt(server.get("/abort/cleanups")));
+    }
+
+    @Test
+    void loopAroundAnUncheckedCountedLoopIsAborted() throws Exception {
+        assertEquals(500, server.send("/abort/arrays").statusCode());
+    }
+
+    @Test
+    void recursionWithoutLoopsIsAbortedAtAMethodEntry() throws Exception {
+        assertEquals(500, server.send("/abort/recurse").statusCode());
+    }
+
+    @Test
+    void taskUnderTheThresholdIsNeverAborted() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, server.send("/abort/short?ms=30").statusCode());
+        }
+    }
+
+    @Test
+    void classOutsideAbortIncludeIsNeverTouched() throws Exception {
+        HttpResponse<String> untouched = server.send("/untouched/spin?ms=200");
+        assertEquals(200, untouched.statusCode(), "not aborted: " + untouched.body());
+        assertTrue(Long.parseLong(untouched.body()) >= 200_000_000L, untouched.body());
+        for (String outside : List.of("com.acme.other.Untouched", "dev.loopwatch.it.FixtureServer$Handler")) {
+            String bytes = server.get("/bytes?class=" + outside);
+            assertTrue(bytes.matches("same|unchanged"), outside + ": " + bytes);
+        }
+        // The positive control: the included class does run with checks.
+        String busy = server.get("/bytes?class=com.acme.work.Busy");
+        assertTrue(busy.contains("calls Abort.check"), busy);
+        JsonNode lines = server.status().get("instrumentations");
+        assertTrue(lines.path("abort").asInt() >= 1, lines.toString());
+    }
+
+    private static String field(String body, String name) {
+        for (String row : body.split("\n")) {
+            if (row.startsWith(name + "=")) {
+                return row.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + body);
+    }
+
+    private static List<String> types(List<JsonNode> reports) {
+        List<String> types = new ArrayList<>();
+        for (JsonNode r : reports) {
+            types.add(r.get("type").asText());
+        }
+        return types;
+    }
+}
