@@ -225,7 +225,10 @@ final class ForkedServer implements AutoCloseable {
             return List.of();
         }
         List<JsonNode> nodes = new ArrayList<>();
-        for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
+        String text = Files.readString(report, StandardCharsets.UTF_8);
+        // The agent may be writing the last line right now: only whole lines count.
+        String complete = text.substring(0, text.lastIndexOf('\n') + 1);
+        for (String line : complete.split("\n")) {
             if (!line.isBlank()) {
                 nodes.add(JSON.readTree(line));
             }
@@ -247,6 +250,15 @@ final class ForkedServer implements AutoCloseable {
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
         return found;
+    }
+
+    /** What a failed expectation should show: the agent's status, the server's stderr and threads. */
+    String diagnostics() {
+        try {
+            return "\nstatus: " + status() + "\nserver stderr:\n" + stderr() + "\nthreads:\n" + threadDump();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "\n(no diagnostics: " + e + ")";
+        }
     }
 
     /** The server's thread dump (jstack), to tell a hung server from a slow one. */

@@ -75,7 +75,7 @@ abstract class NettyAgentContract {
         int before = server.reports().size();
         server.get("/execute?ms=200");
         List<JsonNode> ends = server.awaitReports(before, type("stall-end"), 1, 5);
-        assertEquals(1, ends.size(), "stall-end reports: " + server.reports());
+        assertEquals(1, ends.size(), () -> "stall-end reports: " + reportsText() + server.diagnostics());
         JsonNode end = ends.get(0);
         assertEquals("task " + FixtureServer.class.getName() + "$StallingTask.run", end.get("task").asText());
         assertTrue(end.get("culprit").asText().startsWith(HANDLER + ".spin("), end.toString());
@@ -86,7 +86,7 @@ abstract class NettyAgentContract {
         int before = server.reports().size();
         server.get("/schedule?ms=200");
         List<JsonNode> ends = server.awaitReports(before, type("stall-end"), 1, 5);
-        assertEquals(1, ends.size(), "stall-end reports: " + server.reports());
+        assertEquals(1, ends.size(), () -> "stall-end reports: " + reportsText() + server.diagnostics());
         assertEquals("scheduled task " + FixtureServer.class.getName() + "$ScheduledStall.run",
                 ends.get(0).get("task").asText());
     }
@@ -99,7 +99,8 @@ abstract class NettyAgentContract {
         assertEquals(List.of(), after(before), "a plain ExecutorService thread is not a loop");
         // The same stall on a loop is reported, so the silence above is not a dead agent.
         server.get("/execute?ms=100");
-        assertEquals(1, server.awaitReports(before, type("stall-end"), 1, 5).size());
+        assertEquals(1, server.awaitReports(before, type("stall-end"), 1, 5).size(),
+                () -> "reports: " + reportsText() + server.diagnostics());
     }
 
     @Test
@@ -126,8 +127,7 @@ abstract class NettyAgentContract {
         int before = server.reports().size();
         double actualMs = Long.parseLong(server.get(path)) / 1e6;
         List<JsonNode> reports = server.awaitReports(before, r -> true, 2, 5);
-        assertEquals(2, reports.size(), "one stall and one stall-end: " + reports + "\nstatus: " + server.status()
-                + "\nserver stderr:\n" + server.stderr());
+        assertEquals(2, reports.size(), () -> "one stall and one stall-end: " + reports + server.diagnostics());
         JsonNode stall = reports.get(0);
         JsonNode end = reports.get(1);
         assertEquals("stall", stall.get("type").asText());
@@ -148,6 +148,14 @@ abstract class NettyAgentContract {
                 "total " + total + " ms vs " + actualMs + " ms measured by the handler");
         Thread.sleep(100);
         assertEquals(2, after(before).size(), "no further report: " + after(before));
+    }
+
+    private String reportsText() {
+        try {
+            return server.reports().toString();
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private List<JsonNode> after(int before) throws Exception {
