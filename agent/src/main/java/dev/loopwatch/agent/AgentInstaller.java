@@ -40,18 +40,25 @@ final class AgentInstaller {
         LoopWatch.start(config);
         installed = true;
         if (late) {
-            instrument(inst);
+            instrument(inst, config);
         } else {
-            Thread installer = new Thread(() -> instrument(inst), "loopwatch-installer");
+            Thread installer = new Thread(() -> instrument(inst, config), "loopwatch-installer");
             installer.setDaemon(true);
             installer.setContextClassLoader(null);
             installer.start();
         }
     }
 
-    private static void instrument(Instrumentation inst) {
+    private static void instrument(Instrumentation inst, LoopWatchConfig config) {
         try {
             LineInstaller.install(inst, NettyInstrumentation.lines(), "io.netty.");
+            if (config.blocking()) {
+                try {
+                    BlockingInstaller.install(inst, config.allow());
+                } catch (Throwable t) {
+                    Diagnostics.disabled("blocking-call instrumentation", t);
+                }
+            }
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             Instrumentations.ready();
         } catch (Throwable t) {

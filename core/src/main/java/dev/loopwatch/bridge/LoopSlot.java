@@ -77,6 +77,8 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     final Thread thread;
     final long threadId;
     final java.lang.ref.WeakReference<ClassLoader> appLoader;
+    /** The loop's blocking calls; preallocated so that recording never allocates on the loop. */
+    final BlockingRing blocking = new BlockingRing();
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
     LoopSlotFields(Thread thread, ClassLoader appLoader) {

@@ -141,7 +141,26 @@ public final class ConfigParser {
             throw bad(Option.TICK, value(Option.TICK, values), sources,
                     "expected a duration no longer than threshold (" + Durations.format(threshold) + ")");
         }
-        return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth);
+        String blockingText = value(Option.BLOCKING, values).trim().toLowerCase(Locale.ROOT);
+        boolean blocking;
+        switch (blockingText) {
+            case "report": blocking = true; break;
+            case "off": blocking = false; break;
+            default: throw bad(Option.BLOCKING, blockingText, sources, "expected report or off");
+        }
+        List<String> allow = new ArrayList<>();
+        for (String entry : value(Option.ALLOW, values).split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (!e.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*(#[\\p{javaJavaIdentifierPart}$<>]+)?")
+                    || e.endsWith(".") || e.contains("..")) {
+                throw bad(Option.ALLOW, e, sources, "expected a class or a method like com.acme.Cache#load");
+            }
+            allow.add(e);
+        }
+        return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth, blocking, allow);
     }
 
     private static String value(Option option, Map<Option, String> values) {

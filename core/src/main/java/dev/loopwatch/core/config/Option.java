@@ -14,7 +14,9 @@ public enum Option {
     EXCLUDE_DEFAULTS("exclude.defaults", "on", "on|off: skip JDK, Netty, Vert.x, Reactor and loopwatch frames"),
     LOG("log", "on", "on|off: write reports to the application's log (SLF4J) or stderr"),
     TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
-    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024");
+    STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
+    BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
+    ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true);
 
     private final String key;
     private final String defaultValue;

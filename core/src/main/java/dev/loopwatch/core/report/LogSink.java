@@ -18,6 +18,7 @@ public final class LogSink implements ReportSink {
     private final Supplier<ClassLoader> appLoader;
     private final PrintStream stderr;
     private final Predicate<String> isFramework;
+    private final BlockingLogLimiter blockingLimiter = new BlockingLogLimiter(this::stackLines);
     private AppLog log;
 
     /**
@@ -44,6 +45,12 @@ public final class LogSink implements ReportSink {
         switch (report.type()) {
             case STALL: log.warn(stallMessage(report)); break;
             case STALL_END: log.info(endMessage(report)); break;
+            case BLOCKING_CALL:
+                String message = blockingLimiter.admit(report);
+                if (message != null) {
+                    log.warn(message);
+                }
+                break;
             default: throw new IllegalArgumentException(report.type().toString());
         }
     }
@@ -55,7 +62,12 @@ public final class LogSink implements ReportSink {
         b.append("    task:    ").append(r.task()).append('\n');
         b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
                 : r.culpritFrame());
-        List<StackTraceElement> stack = r.stack();
+        stackLines(b, r.stack());
+        return b.toString();
+    }
+
+    /** Appends the report's frames, one per line, up to the last application frame. */
+    void stackLines(StringBuilder b, List<StackTraceElement> stack) {
         int printed = 0;
         int lastApp = lastApplicationFrame(stack);
         for (int i = 0; i < stack.size(); i++) {
@@ -66,7 +78,6 @@ public final class LogSink implements ReportSink {
             b.append("\n        at ").append(Report.frame(stack.get(i)));
             printed++;
         }
-        return b.toString();
     }
 
     private int lastApplicationFrame(List<StackTraceElement> stack) {

@@ -15,12 +15,23 @@ import java.util.List;
  * @param task           what the task is (kind and the outermost application frame), never null
  * @param culprit        the first application frame, or null when no stack could be taken
  * @param stack          the sampled stack, innermost frame first (empty when none could be taken)
+ * @param call           for a blocking call, the blocking method ({@code java.lang.Thread.sleep}); else null
+ * @param count          for a blocking call, the calls this report stands for: itself and the calls of the
+ *                       same method on the same loop since the previous report of it that had no stack of
+ *                       their own (over the stack budget); else 0
  */
 public record Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
-                     long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack) {
+                     long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack,
+                     String call, long count) {
 
     public Report {
         stack = List.copyOf(stack);
+    }
+
+    /** A stall or stall-end report. */
+    public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos, long thresholdNanos,
+                  String task, StackTraceElement culprit, List<StackTraceElement> stack) {
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, null, 0);
     }
 
     /** {@code pkg.Class.method(File.java:42)}: unlike {@link StackTraceElement#toString()}, no module or loader. */

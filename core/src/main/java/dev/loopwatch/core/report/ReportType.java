@@ -5,7 +5,9 @@ public enum ReportType {
     /** A task is still running past the threshold; reported while it runs. */
     STALL("stall"),
     /** A stalled task ended; gives its total time. */
-    STALL_END("stall-end");
+    STALL_END("stall-end"),
+    /** A blocking call (sleep, wait, park, file or socket I/O, DNS, ...) made on a loop, however short. */
+    BLOCKING_CALL("blocking-call");
 
     private final String wireName;
 

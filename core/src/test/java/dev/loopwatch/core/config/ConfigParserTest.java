@@ -59,7 +59,7 @@ class ConfigParserTest {
     void unknownKeyNamesItAndTheValidOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
-                + "exclude, exclude.defaults, log, tick, stack.depth; loopwatch is off", e.getMessage());
+                + "exclude, exclude.defaults, log, tick, stack.depth, blocking, allow; loopwatch is off", e.getMessage());
     }
 
     @Test
