@@ -62,6 +62,7 @@ final class ForkedServer implements AutoCloseable {
         private final List<String> extraLibs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
+        private String mainClass = FixtureServer.class.getName();
 
         private Builder(String nettyLine, String transport) {
             this.nettyLine = nettyLine;
@@ -96,6 +97,12 @@ final class ForkedServer implements AutoCloseable {
             return this;
         }
 
+        /** Another fixture than {@link FixtureServer} (same arguments, same "PORT=" line). */
+        Builder mainClass(Class<?> main) {
+            this.mainClass = main.getName();
+            return this;
+        }
+
         Builder jvmArg(String arg) {
             jvmArgs.add(arg);
             return this;
@@ -121,7 +128,7 @@ final class ForkedServer implements AutoCloseable {
             }
             cmd.add("-cp");
             cmd.add(cp.toString());
-            cmd.add(FixtureServer.class.getName());
+            cmd.add(mainClass);
             cmd.add(transport);
             cmd.add(waitForAgent ? "wait" : "nowait");
             ProcessBuilder builder = new ProcessBuilder(cmd);

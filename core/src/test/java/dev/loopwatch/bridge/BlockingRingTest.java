@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bridge's blocking-call logic, driven directly on a thread registered as a loop. */
 class BlockingRingTest {
@@ -67,6 +68,7 @@ class BlockingRingTest {
     @Test
     void stacksAreBudgetedButEveryCallIsCounted() throws Exception {
         int[] withStack = new int[1];
+        long began = System.nanoTime();
         long count = onLoop(ring -> {
             for (int i = 0; i < 1000; i++) {
                 Blocking.enter();
@@ -78,8 +80,10 @@ class BlockingRingTest {
             ring.drain((call, start, end, stack) -> withStack[0] += stack == null ? 0 : 1);
             return ring.count(1);
         });
+        long refills = (System.nanoTime() - began) / BlockingRing.STACK_INTERVAL_NANOS; // a loaded machine is slow
         assertEquals(1000, count);
-        assertEquals(BlockingRing.STACK_BURST, withStack[0], "a burst of stacks, then one per interval");
+        assertTrue(withStack[0] >= BlockingRing.STACK_BURST && withStack[0] <= BlockingRing.STACK_BURST + refills + 1,
+                "a burst of stacks, then one per interval: " + withStack[0]);
     }
 
     @Test

@@ -76,14 +76,16 @@ final class MonitorContention {
         if (trace == null) {
             return new StackTraceElement[0];
         }
-        List<RecordedFrame> frames = trace.getFrames();
-        StackTraceElement[] out = new StackTraceElement[frames.size()];
-        for (int i = 0; i < out.length; i++) {
-            RecordedFrame f = frames.get(i);
+        List<StackTraceElement> out = new java.util.ArrayList<>();
+        for (RecordedFrame f : trace.getFrames()) {
+            // A frame of a method redefined or unloaded since has no method (seen while classes are retransformed).
+            if (f.getMethod() == null || f.getMethod().getType() == null) {
+                continue;
+            }
             String cls = f.getMethod().getType().getName();
-            out[i] = new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber());
+            out.add(new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber()));
         }
-        return out;
+        return out.toArray(new StackTraceElement[0]);
     }
 
     /** JFR frames carry no file name: the usual one for a Java class, so that IDEs can link the line. */
