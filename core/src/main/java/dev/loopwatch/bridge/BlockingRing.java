@@ -58,7 +58,7 @@ public final class BlockingRing {
     BlockingRing() {
         long now = System.nanoTime();
         for (int i = 0; i < MAX_CALLS; i++) {
-            stackTat[i] = now - STACK_BURST * STACK_INTERVAL_NANOS;
+            stackTat[i] = now - STACK_INTERVAL_NANOS;
         }
     }
 
@@ -90,7 +90,7 @@ public final class BlockingRing {
         starts[i] = activeStart;
         ends[i] = end;
         long tat = stackTat[call];
-        if (end - (tat - STACK_BURST * STACK_INTERVAL_NANOS) >= 0) {
+        if (tat - end <= (STACK_BURST - 1) * STACK_INTERVAL_NANOS) {
             stackTat[call] = Math.max(tat, end) + STACK_INTERVAL_NANOS;
             stacks[i] = new Throwable("blocking call");
         }

@@ -19,9 +19,9 @@ import java.util.List;
  * works without any JVM flag.
  *
  * <p>Scope: every class of a non-JDK loader (the application, its libraries, Netty), except ByteBuddy and
- * loopwatch (its canary excepted). A class whose bytes do not even contain the method's name is left
- * untouched after a byte search, so the start-up cost is one scan per loaded class, plus a parse and a
- * rewrite of the few classes that call the method. A JDK class calling {@code Thread.sleep(long)} directly
+ * loopwatch (its canary excepted). A class whose constant pool has no entry spelling the method's name is
+ * left untouched after a byte search, so the cost is one scan per loaded class, plus a parse and a rewrite of
+ * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Thread.sleep(long)} directly
  * on a loop is not seen on JDK 17 (none of the JDK's blocking APIs do: they park).
  */
 public final class CallSiteRewriter implements ClassFileTransformer {
@@ -41,7 +41,7 @@ public final class CallSiteRewriter implements ClassFileTransformer {
         }
         this.sleep = s;
         this.wait = w;
-        this.needles = new byte[][] {"sleep".getBytes(StandardCharsets.US_ASCII), "wait".getBytes(StandardCharsets.US_ASCII)};
+        this.needles = new byte[][] {utf8Constant("sleep"), utf8Constant("wait")};
     }
 
     /** Whether a class of this name, from this loader, is in scope. */
@@ -60,6 +60,20 @@ public final class CallSiteRewriter implements ClassFileTransformer {
                 || internalName.startsWith("net/bytebuddy/") || internalName.startsWith("dev/loopwatch/agent/")
                 || internalName.startsWith("dev/loopwatch/core/") || internalName.startsWith("dev/loopwatch/bridge/")
                 || internalName.startsWith("dev/loopwatch/shaded/"));
+    }
+
+    /**
+     * The bytes of a {@code CONSTANT_Utf8} entry holding exactly {@code name} (tag 1, two length bytes, the
+     * name): "await" or "waitFor" do not match, so a class is parsed only if it has a member named so.
+     */
+    static byte[] utf8Constant(String name) {
+        byte[] text = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] entry = new byte[text.length + 3];
+        entry[0] = 1;
+        entry[1] = 0;
+        entry[2] = (byte) text.length;
+        System.arraycopy(text, 0, entry, 3, text.length);
+        return entry;
     }
 
     /** Whether the class file may call a substituted method (its constant pool names it). */

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * The thread that turns what the loops recorded in their rings into reports: every {@link #TICK_NANOS}
  * it drains each loop's ring, names the call, finds the culprit and task in the stack the loop kept (or
- * credits the call to the next report of the same call on that loop when it was over the stack budget),
+ * credits the call to the next report of the same call on that loop when it was over the stack budget; if
+ * none comes within {@link #FLUSH_NANOS}, to one report at that call's last site: every call is in a count),
  * skips calls inside allow-listed methods, and hands the report on. It also starts the JFR stream for
  * contended monitors ({@link MonitorContention}), off the application's start.
  */
@@ -30,6 +31,8 @@ public final class BlockingDrain implements Runnable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_FAILED_TICKS = 100;
+    /** Calls credited to no report yet are reported, with the call's last site on that loop, after this. */
+    static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final StackAnalyzer analyzer;
     private final AllowList allowList;
@@ -37,7 +40,7 @@ public final class BlockingDrain implements Runnable {
     private final AtomicLong ids;
     private final boolean monitors;
     private volatile boolean running = true;
-    private final Map<BlockingRing, long[]> pending = new IdentityHashMap<>();
+    private final Map<BlockingRing, Credit[]> pending = new IdentityHashMap<>();
     private LoopSlot[] bound = new LoopSlot[0];
 
     /**
@@ -84,18 +87,26 @@ public final class BlockingDrain implements Runnable {
     void drainAll() {
         LoopSlot[] live = Loops.live();
         if (live != bound) {
-            Map<BlockingRing, long[]> keep = new IdentityHashMap<>();
+            Map<BlockingRing, Credit[]> keep = new IdentityHashMap<>();
             for (LoopSlot slot : live) {
                 BlockingRing ring = Blocking.ringOf(slot);
-                keep.put(ring, pending.getOrDefault(ring, new long[BlockingRing.MAX_CALLS]));
+                Credit[] credits = pending.get(ring);
+                if (credits == null) {
+                    credits = new Credit[BlockingRing.MAX_CALLS];
+                    for (int i = 0; i < credits.length; i++) {
+                        credits[i] = new Credit();
+                    }
+                }
+                keep.put(ring, credits);
             }
             pending.clear();
             pending.putAll(keep);
             bound = live;
         }
+        long now = System.nanoTime();
         for (LoopSlot slot : bound) {
             BlockingRing ring = Blocking.ringOf(slot);
-            long[] credit = pending.get(ring);
+            Credit[] credits = pending.get(ring);
             boolean canary = ring.isCanary();
             String thread = slot.thread().getName();
             ring.drain((call, start, end, stack) -> {
@@ -103,8 +114,12 @@ public final class BlockingDrain implements Runnable {
                     return;
                 }
                 BlockingCalls.SEEN.incrementAndGet();
+                Credit credit = credits[call];
                 if (stack == null) {
-                    credit[call]++;
+                    if (credit.count++ == 0) {
+                        credit.since = now;
+                    }
+                    credit.longest = Math.max(credit.longest, end - start);
                     return;
                 }
                 StackTraceElement[] frames = withoutBridge(stack.getStackTrace());
@@ -112,19 +127,48 @@ public final class BlockingDrain implements Runnable {
                     BlockingCalls.ALLOWED.incrementAndGet();
                     return;
                 }
-                long count = credit[call] + 1;
-                credit[call] = 0;
-                report(thread, BlockingCalls.name(call), end - start, frames, count);
+                long count = credit.count + 1;
+                credit.count = 0;
+                credit.longest = 0;
+                credit.last = report(thread, BlockingCalls.name(call), end - start, frames, count);
             });
+            for (Credit credit : credits) {
+                if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
+                    flush(credit);
+                }
+            }
         }
     }
 
+    /**
+     * Calls over the stack budget, when no later call of the same kind came with a stack to carry them: one
+     * report at the last site seen for that call on that loop, with their count and the longest's duration.
+     */
+    private void flush(Credit credit) {
+        Report last = credit.last;
+        BlockingCalls.REPORTED.incrementAndGet();
+        out.accept(new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), last.thread(),
+                credit.longest, 0, last.task(), last.culprit(), last.stack(), last.call(), credit.count));
+        credit.count = 0;
+        credit.longest = 0;
+    }
+
+    /** Calls of one kind on one loop not yet in any report. Drain thread only. */
+    private static final class Credit {
+        long count;
+        long since;
+        long longest;
+        Report last;
+    }
+
     /** Reports one blocking call; also the JFR stream's way in. */
-    void report(String thread, String call, long nanos, StackTraceElement[] frames, long count) {
+    Report report(String thread, String call, long nanos, StackTraceElement[] frames, long count) {
         BlockingCalls.REPORTED.incrementAndGet();
         List<StackTraceElement> stack = analyzer.trim(frames);
-        out.accept(new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), thread, nanos, 0,
-                analyzer.describeTask(frames), analyzer.culprit(frames), stack, call, count));
+        Report r = new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), thread, nanos, 0,
+                analyzer.describeTask(frames), analyzer.culprit(frames), stack, call, count);
+        out.accept(r);
+        return r;
     }
 
     boolean allows(StackTraceElement[] frames) {
