@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * credits the call to the next report of the same call on that loop when it was over the stack budget; if
  * none comes within {@link #FLUSH_NANOS}, to one report at that call's last site: every call is in a count),
  * skips calls inside allow-listed methods, and hands the report on. It also starts the JFR stream for
- * contended monitors ({@link MonitorContention}), off the application's start.
+ * contended monitors ({@link MonitorContention}) when the first loop is registered, off the application's
+ * thread.
  */
 public final class BlockingDrain implements Runnable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -58,12 +59,15 @@ public final class BlockingDrain implements Runnable {
 
     @Override
     public void run() {
-        if (monitors) {
-            MonitorContention.start(this);
-        }
+        boolean monitorsStarted = false;
         int failed = 0;
         while (running) {
             try {
+                if (monitors && !monitorsStarted && Loops.live().length > 0) {
+                    // JFR only once there is a loop to watch: a JVM without Netty never pays for it.
+                    monitorsStarted = true;
+                    MonitorContention.start(this);
+                }
                 drainAll();
                 failed = 0;
             } catch (Throwable t) {
