@@ -7,6 +7,7 @@ import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.blocking.Canary;
 import dev.loopwatch.agent.blocking.ChannelBlockingAdvice;
 import dev.loopwatch.agent.blocking.JdkBlockingTable;
+import dev.loopwatch.agent.blocking.LookupBlockingAdvice;
 import dev.loopwatch.bridge.Blocking;
 import dev.loopwatch.bridge.BlockingRing;
 import dev.loopwatch.bridge.LoopSlot;
@@ -41,6 +42,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Installs the {@code jdk-blocking} line: advice in the blocking JDK methods of {@link JdkBlockingTable},
@@ -113,12 +115,21 @@ final class BlockingInstaller {
                 .with(new Recorder(blockingTypes))
                 .ignore(not(namedOneOf(types.toArray(new String[0]))));
         for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
-            Class<?> advice = t.kind() == JdkBlockingTable.Kind.CHANNEL ? ChannelBlockingAdvice.class : BlockingAdvice.class;
+            Class<?> advice;
+            ElementMatcher.Junction<MethodDescription> methods = named(t.method()).and(withBody());
+            switch (t.kind()) {
+                case CHANNEL: advice = ChannelBlockingAdvice.class; break;
+                case LOOKUP:
+                    advice = LookupBlockingAdvice.class;
+                    methods = methods.and(takesArguments(String.class));
+                    break;
+                default: advice = BlockingAdvice.class;
+            }
             builder = builder.type(named(t.type()))
                     .transform(new AgentBuilder.Transformer.ForAdvice(
                             Advice.withCustomMapping().bind(CallId.class, JdkBlockingTable.id(t.name())))
                             .include(agentLoader)
-                            .advice(named(t.method()).and(withBody()), advice.getName()));
+                            .advice(methods, advice.getName()));
         }
         for (String entry : allow) {
             String method = methodName(entry);

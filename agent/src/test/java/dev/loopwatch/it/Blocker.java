@@ -98,6 +98,7 @@ final class Blocker {
             case "datagram": datagram(ms); break;
             case "socketChannel": socketChannel(ms); break;
             case "dns": dns(); break;
+            case "dnsLiteral": dnsLiteral(); break;
             case "localhost": localHost(); break;
             case "process": process(); break;
             case "monitor": monitor(ms); break;
@@ -241,6 +242,11 @@ final class Blocker {
 
     static String dns() throws Exception {
         return InetAddress.getByName("localhost").getHostAddress();
+    }
+
+    /** A literal address is parsed, not looked up: no blocking call. */
+    static String dnsLiteral() throws Exception {
+        return InetAddress.getByName("127.0.0.1").getHostAddress() + InetAddress.getAllByName("::1").length;
     }
 
     static String localHost() throws Exception {

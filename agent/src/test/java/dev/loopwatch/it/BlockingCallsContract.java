@@ -29,7 +29,7 @@ abstract class BlockingCallsContract {
     static final String HANDLER = FixtureServer.class.getName() + "$Handler";
     static final List<String> KINDS = List.of("sleep", "timeunit", "wait", "park", "lock", "future", "latch", "fileRead",
             "fileWrite", "raf", "fileChannel", "files", "filesWrite", "socket", "accept", "datagram", "socketChannel",
-            "dns", "localhost", "process", "monitor");
+            "dns", "dnsLiteral", "localhost", "process", "monitor");
     /** Contended monitors come from JFR, which flushes about once a second. */
     static final double WAIT_SECONDS = 15;
 
@@ -136,6 +136,13 @@ abstract class BlockingCallsContract {
         for (String kind : KINDS) {
             assertEquals(kind, server.get("/block-allowed?kind=" + kind + "&ms=2"));
         }
+        assertOnlySentinelAfter(before);
+    }
+
+    @Test
+    void lookupOfALiteralAddressOnTheLoopIsNotReported() throws Exception {
+        int before = server.reports().size();
+        assertEquals("dnsLiteral", server.get("/block?kind=dnsLiteral"));
         assertOnlySentinelAfter(before);
     }
 

@@ -47,6 +47,30 @@ public final class Blocking {
         return null;
     }
 
+    /**
+     * As {@link #enter()}, for name lookups: a literal address ({@code 127.0.0.1}, {@code ::1}) is parsed, not
+     * looked up, so it does not block. A host name is never only digits and dots (RFC 1123).
+     */
+    public static BlockingRing enterLookup(String host) {
+        if (host == null || host.isEmpty() || isLiteral(host)) {
+            return null;
+        }
+        return enter();
+    }
+
+    static boolean isLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true; // IPv6, bracketed or not
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Entering an allow-listed method on a loop: blocking calls inside it are not recorded. */
     @SuppressWarnings("deprecation")
     public static BlockingRing allowEnter() {

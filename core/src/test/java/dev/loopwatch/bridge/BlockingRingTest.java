@@ -102,6 +102,16 @@ class BlockingRingTest {
     }
 
     @Test
+    void literalAddressesAreNoLookup() {
+        for (String literal : new String[] {"127.0.0.1", "::1", "[::1]", "10.0.0.255"}) {
+            assertTrue(Blocking.isLiteral(literal), literal);
+        }
+        for (String name : new String[] {"localhost", "example.com", "1password.com"}) {
+            assertEquals(false, Blocking.isLiteral(name), name);
+        }
+    }
+
+    @Test
     void nonBlockingChannelIsNotRecorded() throws Exception {
         boolean[] r = onLoop(ring -> {
             try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open()) {

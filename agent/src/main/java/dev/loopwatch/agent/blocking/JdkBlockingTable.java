@@ -36,7 +36,9 @@ public final class JdkBlockingTable {
         /** Every call on a loop blocks. */
         PLAIN,
         /** A channel method: blocks only when the channel is in blocking mode. */
-        CHANNEL
+        CHANNEL,
+        /** A name lookup taking the host as its only argument: a literal address is not looked up. */
+        LOOKUP
     }
 
     /**
@@ -105,8 +107,8 @@ public final class JdkBlockingTable {
             channel("java.nio.channels.ServerSocketChannel.accept", "sun.nio.ch.ServerSocketChannelImpl", "accept"),
             channel("java.nio.channels.DatagramChannel.receive", "sun.nio.ch.DatagramChannelImpl", "receive"),
             channel("java.nio.channels.DatagramChannel.send", "sun.nio.ch.DatagramChannelImpl", "send"),
-            plain("java.net.InetAddress.getByName", "java.net.InetAddress", "getByName"),
-            plain("java.net.InetAddress.getAllByName", "java.net.InetAddress", "getAllByName"),
+            new Target("java.net.InetAddress.getByName", "java.net.InetAddress", "getByName", Kind.LOOKUP),
+            new Target("java.net.InetAddress.getAllByName", "java.net.InetAddress", "getAllByName", Kind.LOOKUP),
             plain("java.net.InetAddress.getLocalHost", "java.net.InetAddress", "getLocalHost"),
             plain("java.lang.Process.waitFor", "java.lang.ProcessImpl", "waitFor"),
             plain("java.lang.Process.waitFor", "java.lang.Process", "waitFor"));
