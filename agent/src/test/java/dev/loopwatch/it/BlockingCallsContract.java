@@ -112,7 +112,8 @@ abstract class BlockingCallsContract {
         List<JsonNode> found = server.awaitReports(before,
                 r -> isBlocking(r) && r.get("call").asText().equals(call) && r.get("culprit").asText().startsWith(culprit),
                 1, WAIT_SECONDS);
-        assertEquals(1, found.size(), "a report of " + call + " at " + culprit + ": " + after(before));
+        // At least one: a late report of the previous request (the same kind, another call of it) may be counted too.
+        assertFalse(found.isEmpty(), "a report of " + call + " at " + culprit + ": " + after(before));
         JsonNode r = found.get(0);
         assertTrue(r.get("thread").asText().toLowerCase(java.util.Locale.ROOT).contains("eventloop"), r.toString());
         assertTrue(r.get("task").asText().startsWith(taskPrefix), r.toString());
