@@ -61,6 +61,13 @@ final class AgentInstaller {
         try {
             LineInstaller.install(inst, lines(config), packages(config),
                     config.action() == Action.ABORT ? new AbortInstrumentation(config) : null);
+            if (config.blocking()) {
+                try {
+                    BlockingInstaller.install(inst, config.allow());
+                } catch (Throwable t) {
+                    Diagnostics.disabled("blocking-call instrumentation", t);
+                }
+            }
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             Instrumentations.ready();
         } catch (Throwable t) {

@@ -82,7 +82,7 @@ final class LineInstaller {
      * a static initializer that calls {@code sun.misc.Unsafe} memory methods, and JDK 24+ prints a
      * deprecation warning on the service's stderr for that. The property is restored right after.
      */
-    private static AgentBuilder newAgentBuilder() {
+    static AgentBuilder newAgentBuilder() {
         synchronized (System.getProperties()) {
             String previous = System.getProperty(Nexus.PROPERTY);
             System.setProperty(Nexus.PROPERTY, "true");

@@ -52,6 +52,7 @@ public final class FixtureServer {
         if (waitForAgent) {
             awaitInstrumentation();
         }
+        Blocker.prepare();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
         Channel channel = new ServerBootstrap()
@@ -104,6 +105,21 @@ public final class FixtureServer {
                     PLAIN_POOL.submit(new StallingTask(ms));
                     body = "submitted";
                     break;
+                case "/block": body = Blocker.run(uri.parameters().get("kind").get(0), ms); break;
+                case "/block-allowed": body = Blocker.Allowed.run(uri.parameters().get("kind").get(0), ms); break;
+                case "/block-plain":
+                    // On an ordinary thread, answering from there (Netty hands the write to the loop).
+                    String kind = uri.parameters().get("kind").get(0);
+                    PLAIN_POOL.execute(() -> {
+                        String answer;
+                        try {
+                            answer = Blocker.run(kind, ms);
+                        } catch (Exception e) {
+                            answer = e.toString();
+                        }
+                        respond(ctx, answer);
+                    });
+                    return;
                 case "/status": body = status(); break;
                 // action=abort: com.acme.work is included, com.acme.other is not
                 case "/abort/forever": body = Long.toString(com.acme.work.Busy.forever()); break;
@@ -129,6 +145,10 @@ public final class FixtureServer {
                 case "/loops": body = loopThreads(); break;
                 default: body = "no such path";
             }
+            respond(ctx, body);
+        }
+
+        static void respond(ChannelHandlerContext ctx, String body) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
@@ -195,7 +215,7 @@ public final class FixtureServer {
             }
             Status s = engine.status();
             return "{\"running\":" + s.running() + ",\"instrumented\":" + s.instrumented() + ",\"errors\":" + s.errors() + ",\"stalls\":" + s.stalls()
-                    + ",\"loops\":" + s.loops() + ",\"dropped\":" + s.dropped() + ",\"log\":\"" + s.log()
+                    + ",\"loops\":" + s.loops() + ",\"blocking\":" + s.blockingCalls() + ",\"dropped\":" + s.dropped() + ",\"log\":\"" + s.log()
                     + "\",\"instrumentations\":{" + instrumentations(s) + "}}";
         }
 

@@ -118,6 +118,12 @@ final class ForkedServer implements AutoCloseable {
             return this;
         }
 
+        /** Another fixture than {@link FixtureServer} (same arguments, same "PORT=" line). */
+        Builder mainClass(Class<?> main) {
+            this.mainClass = main.getName();
+            return this;
+        }
+
         Builder jvmArg(String arg) {
             jvmArgs.add(arg);
             return this;

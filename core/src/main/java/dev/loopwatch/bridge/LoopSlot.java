@@ -236,6 +236,8 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     final String kind;
     /** See {@link LoopSlot#handler()}; not on the counter's cache line, as it is written rarely. */
     Object handler;
+    /** The loop's blocking calls; preallocated so that recording never allocates on the loop. */
+    final BlockingRing blocking = new BlockingRing();
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
     LoopSlotFields(Thread thread, ClassLoader appLoader, String kind) {

@@ -17,7 +17,8 @@ public final class Loops {
     /** Largest thread id that gets a slot; beyond it a loop is not watched (and the engine says so). */
     static final int MAX_ID = 1 << 22;
 
-    private static volatile LoopSlot[] byId = new LoopSlot[64];
+    /** Package-private: {@link Blocking} reads it on its own fast path. */
+    static volatile LoopSlot[] byId = new LoopSlot[64];
     private static volatile LoopSlot[] live = new LoopSlot[0];
     private static volatile Thread watcher;
     private static volatile long refused;

@@ -2,6 +2,9 @@ package dev.loopwatch.core;
 
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.blocking.AllowList;
+import dev.loopwatch.core.blocking.BlockingCalls;
+import dev.loopwatch.core.blocking.BlockingDrain;
 import dev.loopwatch.core.config.LoopWatchConfig;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
@@ -10,6 +13,7 @@ import dev.loopwatch.core.report.ReportSink;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine: one watchdog thread and one reporter thread, started once per JVM. The agent starts it;
@@ -24,6 +28,8 @@ public final class LoopWatch {
     private final LogSink logSink;
     private final Thread watchdogThread;
     private final Thread reporterThread;
+    private final BlockingDrain blockingDrain;
+    private final Thread blockingThread;
 
     private LoopWatch(LoopWatchConfig config, List<ReportSink> extraSinks) throws IOException {
         this.config = config;
@@ -44,6 +50,14 @@ public final class LoopWatch {
                 config.action());
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
+        if (config.blocking()) {
+            this.blockingDrain = new BlockingDrain(analyzer, AllowList.of(config.allow()), reporter::submit,
+                    new AtomicLong(), true);
+            this.blockingThread = daemon(blockingDrain, "loopwatch-blocking");
+        } else {
+            this.blockingDrain = null;
+            this.blockingThread = null;
+        }
     }
 
     private static Thread daemon(Runnable body, String name) {
@@ -71,6 +85,9 @@ public final class LoopWatch {
             // Named before it runs, so a loop registering at once already wakes the right thread.
             Loops.watcher(engine.watchdogThread);
             engine.watchdogThread.start();
+            if (engine.blockingThread != null) {
+                engine.blockingThread.start();
+            }
             current = engine;
         }
         return current;
@@ -127,7 +144,7 @@ public final class LoopWatch {
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), reporter.delivered(),
                 reporter.dropped(), Diagnostics.errors(), Diagnostics.failures(), Instrumentations.applied(),
-                logSink == null ? null : logSink.logName());
+                logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed());
     }
 
     /** Stops both threads after the queued reports are written. For tests; the agent never stops. */
@@ -136,6 +153,10 @@ public final class LoopWatch {
         if (engine != null) {
             engine.watchdog.stop();
             engine.watchdogThread.join(5_000);
+            if (engine.blockingDrain != null) {
+                engine.blockingDrain.stop();
+                engine.blockingThread.join(5_000);
+            }
             engine.reporter.stop();
             engine.reporterThread.join(5_000);
             current = null;

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param failures        the first fault of each part that failed
  * @param instrumentations library line to the types instrumented for it
  * @param log             which log reports went to ({@code slf4j} or {@code stderr}), null before any
+ * @param blockingCalls   blocking calls seen on loops (reported, credited to a report, or allowed)
+ * @param allowedCalls    of those, the calls inside allow-listed methods
  */
 public record Status(boolean running, boolean instrumented, int loops, long stalls, long reports, long dropped, long errors,
-                     Map<String, String> failures, Map<String, List<String>> instrumentations, String log) {
+                     Map<String, String> failures, Map<String, List<String>> instrumentations, String log,
+                     long blockingCalls, long allowedCalls) {
 }

@@ -161,7 +161,32 @@ public final class ConfigParser {
         List<String> abortIncludes = abortIncludes(action, values, sources);
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
-                abortIncludes);
+                abortIncludes, blocking(values, sources), allow(values, sources));
+    }
+
+    private static boolean blocking(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {
+        String text = value(Option.BLOCKING, values).trim().toLowerCase(Locale.ROOT);
+        switch (text) {
+            case "report": return true;
+            case "off": return false;
+            default: throw bad(Option.BLOCKING, text, sources, "expected report or off");
+        }
+    }
+
+    private static List<String> allow(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {
+        List<String> allow = new ArrayList<>();
+        for (String entry : value(Option.ALLOW, values).split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (!e.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*(#[\\p{javaJavaIdentifierPart}$<>]+)?")
+                    || e.endsWith(".") || e.contains("..")) {
+                throw bad(Option.ALLOW, e, sources, "expected a class or a method like com.acme.Cache#load");
+            }
+            allow.add(e);
+        }
+        return allow;
     }
 
     private static Action action(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {

@@ -16,10 +16,12 @@ import java.util.List;
  * @param executors      whether Netty {@code DefaultEventExecutorGroup} threads are watched
  * @param action         what a stall does besides its report
  * @param abortIncludes  class-name prefixes that get abort checks (empty unless action is abort)
+ * @param blocking       whether blocking calls on loops are reported ({@code blocking=report}) or not ({@code off})
+ * @param allow          user allow-list entries: {@code com.acme.Cache#load} or {@code com.acme.Cache}
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                               List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
-                              Action action, List<String> abortIncludes) {
+                              Action action, List<String> abortIncludes, boolean blocking, List<String> allow) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -43,12 +45,17 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
     public LoopWatchConfig {
         excludes = List.copyOf(excludes);
         abortIncludes = List.copyOf(abortIncludes);
+        allow = List.copyOf(allow);
     }
 
-    /** The settings with the defaults for thread kinds (schedulers on, executors off) and {@code action=log}. */
+    /**
+     * The settings with the defaults for the rest: schedulers watched, executors not, {@code action=log},
+     * blocking calls reported, no user allow-list entry.
+     */
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
-        this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of());
+        this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of(),
+                true, List.of());
     }
 
     /** True when a class of this name may get abort checks: under abort.include and not a protected package. */

@@ -19,7 +19,9 @@ public enum Option {
     EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads"),
     ACTION("action", "log", "log|interrupt|abort: what a stall does besides its report"),
     ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
-            + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true);
+            + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true),
+    BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
+    ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true);
 
     private final String key;
     private final String defaultValue;

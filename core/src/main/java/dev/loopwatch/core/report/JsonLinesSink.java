@@ -54,8 +54,15 @@ public final class JsonLinesSink implements ReportSink {
         string(b, r.thread());
         b.append(",\"kind\":");
         string(b, r.threadKind());
-        b.append(",\"elapsedMs\":").append(Durations.toMillis(r.elapsedNanos()));
-        b.append(",\"thresholdMs\":").append(Durations.toMillis(r.thresholdNanos()));
+        if (r.type() == ReportType.BLOCKING_CALL) {
+            b.append(",\"call\":");
+            string(b, r.call());
+            b.append(",\"durationMs\":").append(Math.round(r.elapsedNanos() / 1_000.0) / 1_000.0);
+            b.append(",\"count\":").append(r.count());
+        } else {
+            b.append(",\"elapsedMs\":").append(Durations.toMillis(r.elapsedNanos()));
+            b.append(",\"thresholdMs\":").append(Durations.toMillis(r.thresholdNanos()));
+        }
         b.append(",\"task\":");
         string(b, r.task());
         b.append(",\"culprit\":");

@@ -20,6 +20,7 @@ public final class LogSink implements ReportSink {
     private final Supplier<ClassLoader> appLoader;
     private final PrintStream stderr;
     private final Predicate<String> isFramework;
+    private final BlockingLogLimiter blockingLimiter = new BlockingLogLimiter(this::stackLines);
     private AppLog log;
 
     /**
@@ -47,6 +48,12 @@ public final class LogSink implements ReportSink {
             case STALL: log.warn(stallMessage(report)); break;
             case STALL_END: log.info(endMessage(report)); break;
             case ABORT: case INTERRUPT: case NOT_INTERRUPTED: log.warn(actionMessage(report)); break;
+            case BLOCKING_CALL:
+                String message = blockingLimiter.admit(report);
+                if (message != null) {
+                    log.warn(message);
+                }
+                break;
             default: throw new IllegalArgumentException(report.type().toString());
         }
     }
@@ -58,7 +65,12 @@ public final class LogSink implements ReportSink {
         b.append("    task:    ").append(r.task()).append('\n');
         b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
                 : r.culpritFrame());
-        List<StackTraceElement> stack = r.stack();
+        stackLines(b, r.stack());
+        return b.toString();
+    }
+
+    /** Appends the report's frames, one per line, up to the last application frame. */
+    void stackLines(StringBuilder b, List<StackTraceElement> stack) {
         int printed = 0;
         int lastApp = lastApplicationFrame(stack);
         if (lastApp < 0) {
@@ -72,7 +84,6 @@ public final class LogSink implements ReportSink {
             b.append("\n        at ").append(Report.frame(stack.get(i)));
             printed++;
         }
-        return b.toString();
     }
 
     private int lastApplicationFrame(List<StackTraceElement> stack) {

@@ -18,20 +18,36 @@ import java.util.List;
  * @param threadKind     what the thread is: {@code loop} (an I/O event loop), {@code scheduler} (a
  *                       non-blocking scheduler thread, Reactor's {@code parallel-*}) or {@code executor}
  *                       (a Netty {@code DefaultEventExecutor}, with {@code executors=on})
+ * @param call           for a blocking call, the blocking method ({@code java.lang.Thread.sleep}); else null
+ * @param count          for a blocking call, the calls this report stands for: itself and the calls of the
+ *                       same method on the same loop since the previous report of it that had no stack of
+ *                       their own (over the stack budget); else 0
  */
 public record Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
                      long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack,
-                     String threadKind) {
+                     String threadKind, String call, long count) {
 
     public Report {
         stack = List.copyOf(stack);
         threadKind = threadKind == null ? "loop" : threadKind;
     }
 
-    /** A report about an I/O event loop. */
+    /** A stall or stall-end report about an I/O event loop. */
     public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
                   long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack) {
         this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, "loop");
+    }
+
+    /** A stall or stall-end report about a thread of the given kind. */
+    public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos, long thresholdNanos,
+                  String task, StackTraceElement culprit, List<StackTraceElement> stack, String threadKind) {
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, threadKind, null, 0);
+    }
+
+    /** A blocking-call report (on a loop). */
+    public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos, long thresholdNanos,
+                  String task, StackTraceElement culprit, List<StackTraceElement> stack, String call, long count) {
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, "loop", call, count);
     }
 
     /** {@code pkg.Class.method(File.java:42)}: unlike {@link StackTraceElement#toString()}, no module or loader. */

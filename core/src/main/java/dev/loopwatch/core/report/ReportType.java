@@ -11,7 +11,9 @@ public enum ReportType {
     /** action=interrupt: the loop thread was interrupted while it waited (sleep, wait, park). */
     INTERRUPT("interrupt"),
     /** action=interrupt: the stalled task was not waiting, so an interrupt would not help (once per culprit). */
-    NOT_INTERRUPTED("not-interrupted");
+    NOT_INTERRUPTED("not-interrupted"),
+    /** A blocking call (sleep, wait, park, file or socket I/O, DNS, ...) made on a loop, however short. */
+    BLOCKING_CALL("blocking-call");
 
     private final String wireName;
 

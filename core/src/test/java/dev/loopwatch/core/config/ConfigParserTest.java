@@ -59,8 +59,8 @@ class ConfigParserTest {
     void unknownKeyNamesItAndTheValidOnes() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
-                + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include; "
-                + "loopwatch is off", e.getMessage());
+                + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
+                + "blocking, allow; loopwatch is off", e.getMessage());
     }
 
     @Test

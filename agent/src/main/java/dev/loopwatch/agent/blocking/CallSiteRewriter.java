@@ -1,0 +1,142 @@
+package dev.loopwatch.agent.blocking;
+
+import dev.loopwatch.core.Diagnostics;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.List;
+
+/**
+ * Rewrites calls to blocking methods that are native on this JDK ({@link JdkBlockingTable#substitutes()}:
+ * {@code Thread.sleep(long)}, {@code Object.wait(long)} on JDK 17-18) into calls to the bridge's
+ * substitutes, which record the call around the original. Only method bodies change, so retransformation
+ * works without any JVM flag.
+ *
+ * <p>Scope: every class of a non-JDK loader (the application, its libraries, Netty), except ByteBuddy and
+ * loopwatch (its canary excepted). A class whose constant pool has no entry spelling the method's name is
+ * left untouched after a byte search, so the cost is one scan per loaded class, plus a parse and a rewrite of
+ * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Thread.sleep(long)} directly
+ * on a loop is not seen on JDK 17 (none of the JDK's blocking APIs do: they park).
+ */
+public final class CallSiteRewriter implements ClassFileTransformer {
+    static final String BRIDGE = "dev/loopwatch/bridge/Blocking";
+    static final String CANARY = "dev/loopwatch/agent/blocking/Canary";
+
+    private final boolean sleep;
+    private final boolean wait;
+    private final byte[][] needles;
+
+    public CallSiteRewriter(List<JdkBlockingTable.Substitute> substitutes) {
+        boolean s = false;
+        boolean w = false;
+        for (JdkBlockingTable.Substitute sub : substitutes) {
+            s |= sub.method().equals("sleep");
+            w |= sub.method().equals("wait");
+        }
+        this.sleep = s;
+        this.wait = w;
+        this.needles = new byte[][] {utf8Constant("sleep"), utf8Constant("wait")};
+    }
+
+    /** Whether a class of this name, from this loader, is in scope. */
+    public static boolean inScope(ClassLoader loader, String internalName) {
+        if (internalName == null) {
+            return false;
+        }
+        if (internalName.equals(CANARY)) {
+            return true;
+        }
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return false;
+        }
+        return !(internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/") || internalName.startsWith("com/sun/")
+                || internalName.startsWith("net/bytebuddy/") || internalName.startsWith("dev/loopwatch/agent/")
+                || internalName.startsWith("dev/loopwatch/core/") || internalName.startsWith("dev/loopwatch/bridge/")
+                || internalName.startsWith("dev/loopwatch/shaded/"));
+    }
+
+    /**
+     * The bytes of a {@code CONSTANT_Utf8} entry holding exactly {@code name} (tag 1, two length bytes, the
+     * name): "await" or "waitFor" do not match, so a class is parsed only if it has a member named so.
+     */
+    static byte[] utf8Constant(String name) {
+        byte[] text = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] entry = new byte[text.length + 3];
+        entry[0] = 1;
+        entry[1] = 0;
+        entry[2] = (byte) text.length;
+        System.arraycopy(text, 0, entry, 3, text.length);
+        return entry;
+    }
+
+    /** Whether the class file may call a substituted method (its constant pool names it). */
+    public boolean mentions(byte[] bytes) {
+        return (sleep && contains(bytes, needles[0])) || (wait && contains(bytes, needles[1]));
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] bytes) {
+        if (!inScope(loader, className) || !mentions(bytes)) {
+            return null;
+        }
+        try {
+            return rewrite(bytes);
+        } catch (Throwable t) {
+            Diagnostics.error("call-site rewrite of " + className, t);
+            return null;
+        }
+    }
+
+    /** The class with its substituted calls rewritten, or null when it has none. */
+    byte[] rewrite(byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        boolean[] changed = new boolean[1];
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (sleep && opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/Thread")
+                                && method.equals("sleep") && desc.equals("(J)V")) {
+                            changed[0] = true;
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sleep", "(J)V", false);
+                        } else if (wait && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
+                                && method.equals("wait") && desc.equals("(J)V")) {
+                            // Object.wait(long) is final: whatever the owner says, this is the one called.
+                            changed[0] = true;
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn", "(Ljava/lang/Object;J)V", false);
+                        } else {
+                            super.visitMethodInsn(opcode, owner, method, desc, itf);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return changed[0] ? writer.toByteArray() : null;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.loopwatch.agent.blocking;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JDK 17 call-site rewrite, on class files, whatever JDK runs the test. */
+class CallSiteRewriterTest {
+    static final CallSiteRewriter BOTH = new CallSiteRewriter(List.of(
+            new JdkBlockingTable.Substitute("java.lang.Thread.sleep", "java/lang/Thread", "sleep", "(J)V"),
+            new JdkBlockingTable.Substitute("java.lang.Object.wait", "java/lang/Object", "wait", "(J)V")));
+
+    static class Sleeps {
+        void run() throws InterruptedException {
+            Thread.sleep(1);
+            synchronized (this) {
+                wait(1);
+            }
+        }
+    }
+
+    static class Awaits {
+        void run(java.util.concurrent.CountDownLatch latch) throws InterruptedException {
+            latch.await();
+        }
+    }
+
+    private static byte[] bytes(Class<?> type) throws Exception {
+        try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void sleepAndWaitCallsAreRedirectedToTheBridge() throws Exception {
+        byte[] rewritten = BOTH.rewrite(bytes(Sleeps.class));
+        assertNotNull(rewritten);
+        String text = new String(rewritten, StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("dev/loopwatch/bridge/Blocking"));
+        assertTrue(text.contains("waitOn"));
+    }
+
+    @Test
+    void classesThatOnlyAwaitAreNotEvenParsed() throws Exception {
+        assertFalse(BOTH.mentions(bytes(Awaits.class)), "'await' is not 'wait'");
+        assertTrue(BOTH.mentions(bytes(Sleeps.class)));
+        assertNull(BOTH.rewrite(bytes(Awaits.class)));
+    }
+
+    @Test
+    void scopeLeavesTheJdkAndLoopwatchAlone() {
+        ClassLoader app = CallSiteRewriterTest.class.getClassLoader();
+        assertTrue(CallSiteRewriter.inScope(app, "com/acme/Web"));
+        assertTrue(CallSiteRewriter.inScope(app, "dev/loopwatch/it/Fixture"));
+        assertFalse(CallSiteRewriter.inScope(null, "com/acme/Web"));
+        assertFalse(CallSiteRewriter.inScope(app, "java/util/Timer"));
+        assertFalse(CallSiteRewriter.inScope(app, "dev/loopwatch/core/Reporter"));
+        assertTrue(CallSiteRewriter.inScope(null, CallSiteRewriter.CANARY));
+    }
+
+    @Test
+    void tableKnowsWhichMethodsAreNativeHere() {
+        boolean sleepNative = JdkBlockingTable.isNative(Thread.class, "sleep", long.class);
+        assertTrue(sleepNative == (Runtime.version().feature() < 19), "Thread.sleep(long) native before JDK 19 only");
+        assertTrue(JdkBlockingTable.substitutes().isEmpty() == !sleepNative);
+    }
+}

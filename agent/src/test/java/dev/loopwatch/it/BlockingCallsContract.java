@@ -1,0 +1,188 @@
+package dev.loopwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Blocking calls made on a real Netty loop, under the shaded agent in a forked JVM (on the JDK the tests run
+ * on: 17 and 25): each kind is reported once with its call and culprit, however short; the same calls on an
+ * ordinary thread or inside an allow-listed method are not. (A busy service, 10 000 fast requests, is
+ * checked for no report of any kind by {@link NettyAgentContract}, where blocking calls are on by default.)
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BlockingCallsContract {
+    static final String BLOCKER = Blocker.class.getName() + ".";
+    static final String HANDLER = FixtureServer.class.getName() + "$Handler";
+    static final List<String> KINDS = List.of("sleep", "timeunit", "wait", "park", "lock", "future", "latch", "fileRead",
+            "fileWrite", "raf", "fileChannel", "files", "filesWrite", "socket", "accept", "datagram", "socketChannel",
+            "dns", "dnsLiteral", "localhost", "process", "monitor");
+    /** Contended monitors come from JFR, which flushes about once a second. */
+    static final double WAIT_SECONDS = 15;
+
+    private final String line;
+    private final String transport;
+    private final Class<?> mainClass;
+    private final String taskPrefix;
+    private ForkedServer server;
+
+    BlockingCallsContract(String line, String transport) {
+        this(line, transport, FixtureServer.class, "I/O " + HANDLER + ".channelRead0");
+    }
+
+    /**
+     * @param mainClass  the fixture to fork
+     * @param taskPrefix how the task of a handler's blocking call starts
+     */
+    BlockingCallsContract(String line, String transport, Class<?> mainClass, String taskPrefix) {
+        this.line = line;
+        this.transport = transport;
+        this.mainClass = mainClass;
+        this.taskPrefix = taskPrefix;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        // A long threshold: the stall reports are not what is tested here.
+        server = ForkedServer.on(line, transport).mainClass(mainClass)
+                .agentArgs("threshold=10s,tick=10ms,allow=" + Blocker.class.getName() + "$Allowed#run").start();
+        server.warmUp();
+        // First uses load and initialise classes; do them once off the loops.
+        for (String kind : KINDS) {
+            server.get("/block-plain?kind=" + kind + "&ms=1");
+        }
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void agentHadNoError() throws Exception {
+        JsonNode status = server.status();
+        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
+        assertFalse(server.stderr().contains("canary"), server.stderr());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "sleep,         java.lang.Thread.sleep,                            sleep",
+            "timeunit,      java.util.concurrent.TimeUnit.sleep,               timeUnitSleep",
+            "wait,          java.lang.Object.wait,                             objectWait",
+            "park,          java.util.concurrent.locks.LockSupport.parkNanos,  park",
+            "lock,          java.util.concurrent.locks.LockSupport.park,       lock",
+            "future,        java.util.concurrent.locks.LockSupport.park,       future",
+            "latch,         java.util.concurrent.locks.LockSupport.park,       latch",
+            "fileRead,      java.io.FileInputStream.read,                      fileRead",
+            "fileWrite,     java.io.FileOutputStream.write,                    fileWrite",
+            "raf,           java.io.RandomAccessFile.read,                     randomAccessFile",
+            "fileChannel,   java.nio.channels.FileChannel.read,                fileChannel",
+            "files,         java.nio.file.Files.readAllBytes,                  files",
+            "filesWrite,    java.nio.file.Files.write,                         filesWrite",
+            "socket,        java.net.Socket.connect,                           socket",
+            "socket,        java.net.Socket.read,                              socket",
+            "accept,        java.net.ServerSocket.accept,                      accept",
+            "datagram,      java.net.DatagramSocket.receive,                   datagram",
+            "socketChannel, java.nio.channels.SocketChannel.read,              socketChannel",
+            "dns,           java.net.InetAddress.getByName,                    dns",
+            "localhost,     java.net.InetAddress.getLocalHost,                 localHost",
+            "process,       java.lang.Process.waitFor,                         process",
+            "monitor,       synchronized (java.lang.Object),                   monitor",
+    })
+    void blockingCallOnTheLoopIsReported(String kind, String call, String culpritMethod) throws Exception {
+        int before = server.reports().size();
+        assertEquals(kind, server.get("/block?kind=" + kind + "&ms=3"));
+        String culprit = BLOCKER + culpritMethod + "(";
+        List<JsonNode> found = server.awaitReports(before,
+                r -> isBlocking(r) && r.get("call").asText().equals(call) && r.get("culprit").asText().startsWith(culprit),
+                1, WAIT_SECONDS);
+        // At least one: a late report of the previous request (the same kind, another call of it) may be counted too.
+        assertFalse(found.isEmpty(), "a report of " + call + " at " + culprit + ": " + after(before));
+        JsonNode r = found.get(0);
+        assertTrue(r.get("thread").asText().toLowerCase(java.util.Locale.ROOT).contains("eventloop"), r.toString());
+        assertTrue(r.get("task").asText().startsWith(taskPrefix), r.toString());
+        assertTrue(r.get("durationMs").asDouble() > 0, r.toString());
+        assertTrue(r.get("count").asLong() >= 1, r.toString());
+        assertTrue(r.get("stack").size() >= 2, r.toString());
+    }
+
+    @Test
+    void sameCallsOnAnOrdinaryThreadAreNotReported() throws Exception {
+        int before = server.reports().size();
+        for (String kind : KINDS) {
+            assertEquals(kind, server.get("/block-plain?kind=" + kind + "&ms=2"));
+        }
+        assertOnlySentinelAfter(before);
+    }
+
+    @Test
+    void sameCallsInsideAnAllowListedMethodAreNotReported() throws Exception {
+        int before = server.reports().size();
+        for (String kind : KINDS) {
+            assertEquals(kind, server.get("/block-allowed?kind=" + kind + "&ms=2"));
+        }
+        assertOnlySentinelAfter(before);
+    }
+
+    @Test
+    void lookupOfALiteralAddressOnTheLoopIsNotReported() throws Exception {
+        int before = server.reports().size();
+        assertEquals("dnsLiteral", server.get("/block?kind=dnsLiteral"));
+        assertOnlySentinelAfter(before);
+    }
+
+    @Test
+    void idleServiceReportsNothing() throws Exception {
+        int before = server.reports().size();
+        Thread.sleep(2_000);
+        assertEquals(List.of(), after(before));
+    }
+
+    @Test
+    void busyServiceReportsNoBlockingCall() throws Exception {
+        int before = server.reports().size();
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals("ok", server.get("/fast"));
+        }
+        Thread.sleep(1_500); // a JFR flush
+        assertEquals(List.of(), after(before).stream().filter(BlockingCallsContract::isBlocking).collect(Collectors.toList()));
+    }
+
+    /**
+     * Ends a negative test with a positive one: a contended monitor on the loop (the slowest path, through
+     * JFR) must be reported, and be the only report, so the silence before it was not a dead agent.
+     */
+    private void assertOnlySentinelAfter(int before) throws Exception {
+        server.get("/block?kind=monitor&ms=3");
+        Predicate<JsonNode> sentinel = r -> isBlocking(r) && r.get("culprit").asText().startsWith(BLOCKER + "monitor(");
+        assertEquals(1, server.awaitReports(before, sentinel, 1, WAIT_SECONDS).size(), "sentinel: " + after(before));
+        Thread.sleep(1_500); // a JFR flush more
+        List<JsonNode> others = after(before).stream().filter(sentinel.negate()).collect(Collectors.toList());
+        assertEquals(List.of(), others);
+    }
+
+    private static boolean isBlocking(JsonNode r) {
+        return r.get("type").asText().equals("blocking-call");
+    }
+
+    private List<JsonNode> after(int before) throws Exception {
+        List<JsonNode> all = server.reports();
+        return all.subList(before, all.size());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.loopwatch.bridge;
+
+import java.nio.channels.SelectableChannel;
+
+/**
+ * Entry points of the blocking-call instrumentation, called by advice inlined into JDK methods (and by
+ * the call-site substitutes of methods that are native on the running JDK).
+ *
+ * <p>The fast path, on a thread that is no loop, is the thread-id array lookup of {@link Loops#beginTask()}
+ * and a null check: a few nanoseconds, no allocation, no lock. Nothing here ever throws into the JDK
+ * method it is inlined in: the advice suppresses any {@code Throwable}, and nothing here can block.
+ */
+public final class Blocking {
+    /** Call ids of the call-site substitutes, set by the agent from its table (-1: no substitute). */
+    private static volatile int sleepCall = -1;
+    private static volatile int waitCall = -1;
+
+    private Blocking() {
+    }
+
+    /** The ring of the current loop thread if a blocking call starts being recorded, else null. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
+    public static BlockingRing enter() {
+        LoopSlot[] slots = Loops.byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            if (slot != null) {
+                return slot.blocking.begin();
+            }
+        }
+        return null;
+    }
+
+    /** As {@link #enter()}, for channel operations: only channels in blocking mode block. */
+    @SuppressWarnings("deprecation")
+    public static BlockingRing enter(Object channel) {
+        LoopSlot[] slots = Loops.byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            // Netty's own channels are non-blocking: checked before any timing, so they cost a flag read.
+            if (slot != null && !(channel instanceof SelectableChannel && !((SelectableChannel) channel).isBlocking())) {
+                return slot.blocking.begin();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #enter()}, for name lookups: a literal address ({@code 127.0.0.1}, {@code ::1}) is parsed, not
+     * looked up, so it does not block. A host name is never only digits and dots (RFC 1123).
+     */
+    public static BlockingRing enterLookup(String host) {
+        if (host == null || host.isEmpty() || isLiteral(host)) {
+            return null;
+        }
+        return enter();
+    }
+
+    static boolean isLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true; // IPv6, bracketed or not
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entering an allow-listed method on a loop: blocking calls inside it are not recorded. */
+    @SuppressWarnings("deprecation")
+    public static BlockingRing allowEnter() {
+        LoopSlot[] slots = Loops.byId;
+        long id = Thread.currentThread().getId();
+        if (id < slots.length) {
+            LoopSlot slot = slots[(int) id];
+            if (slot != null) {
+                return slot.blocking.allowEnter();
+            }
+        }
+        return null;
+    }
+
+    /** The ring of a watched loop thread, or null. For the drain and tests. */
+    public static BlockingRing ringOf(LoopSlot slot) {
+        return slot == null ? null : slot.blocking;
+    }
+
+    /** Whether the thread with this id is a watched loop now (for events reported after the fact). */
+    public static boolean isLoop(long threadId) {
+        LoopSlot[] slots = Loops.byId;
+        return threadId >= 0 && threadId < slots.length && slots[(int) threadId] != null;
+    }
+
+    /** Sets the call ids that the call-site substitutes below record under. */
+    public static void substitutes(int sleep, int wait) {
+        sleepCall = sleep;
+        waitCall = wait;
+    }
+
+    /**
+     * Replaces {@code Thread.sleep(long)} at call sites where that method is native (JDK 17 to 18): a
+     * native method's body cannot be given advice without a JVM flag.
+     */
+    public static void sleep(long millis) throws InterruptedException {
+        BlockingRing ring = enter();
+        try {
+            Thread.sleep(millis);
+        } finally {
+            if (ring != null) {
+                ring.end(sleepCall);
+            }
+        }
+    }
+
+    /** Replaces {@code monitor.wait(long)} at call sites where {@code Object.wait(long)} is native. */
+    public static void waitOn(Object monitor, long millis) throws InterruptedException {
+        BlockingRing ring = enter();
+        try {
+            monitor.wait(millis);
+        } finally {
+            if (ring != null) {
+                ring.end(waitCall);
+            }
+        }
+    }
+}

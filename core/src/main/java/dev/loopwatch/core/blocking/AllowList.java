@@ -1,0 +1,93 @@
+package dev.loopwatch.core.blocking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where blocking on a loop is allowed. Entries are {@code com.acme.Cache#load} (a method, every overload),
+ * {@code com.acme.Cache} (every method of a class, constructors aside: advice cannot wrap a
+ * constructor's super call) or, built-in only, a package prefix ending in a dot.
+ * The agent instruments each class and method named here so that calls inside them are not even
+ * recorded on the loop; after-the-fact events (contended monitors, from JFR) are matched on their stack.
+ */
+public final class AllowList {
+    /**
+     * The built-in entries: class loading (reads jars), the JDK selector's own locks (Netty's loops lock
+     * them by design, for microseconds), logging frameworks' console and stream appenders (a log call on a
+     * loop is the application's choice; their locks and writes are not), Netty's and Vert.x's known-safe
+     * spots (the same as their BlockHound integrations), and loopwatch itself.
+     */
+    public static final List<String> DEFAULTS = List.of(
+            "java.lang.ClassLoader#loadClass",
+            "sun.nio.ch.SelectorImpl",
+            "sun.nio.ch.EPollSelectorImpl",
+            "java.util.logging.StreamHandler#publish",
+            "java.util.logging.StreamHandler#flush",
+            "java.util.logging.ConsoleHandler#publish",
+            "ch.qos.logback.core.OutputStreamAppender#subAppend",
+            "org.apache.logging.log4j.core.appender.OutputStreamManager#write",
+            "org.apache.logging.log4j.core.appender.OutputStreamManager#flush",
+            "org.slf4j.simple.SimpleLogger#write",
+            "io.netty.util.concurrent.SingleThreadEventExecutor#takeTask",
+            "io.netty.util.concurrent.SingleThreadEventExecutor#confirmShutdown",
+            "io.netty.util.concurrent.GlobalEventExecutor#takeTask",
+            "io.netty.util.concurrent.GlobalEventExecutor#addTask",
+            "io.netty.handler.ssl.SslHandler#runAllDelegatedTasks",
+            "io.netty.handler.ssl.SslHandler#runDelegatedTasks",
+            "io.netty.resolver.HostsFileEntriesProvider$ParserImpl#parse",
+            "io.netty.resolver.dns.UnixResolverDnsServerAddressStreamProvider#parse",
+            "io.netty.util.internal.NativeLibraryLoader#load",
+            "io.vertx.core.file.impl.FileResolverImpl",
+            "io.vertx.core.impl.VertxImpl#close",
+            "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.");
+
+    private final String[] classes;
+    private final String[] methods;
+
+    private AllowList(List<String> entries) {
+        classes = new String[entries.size()];
+        methods = new String[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            String e = entries.get(i);
+            int hash = e.indexOf('#');
+            classes[i] = hash < 0 ? e : e.substring(0, hash);
+            methods[i] = hash < 0 ? null : e.substring(hash + 1);
+        }
+    }
+
+    /** The built-in entries and {@code user}'s. */
+    public static AllowList of(List<String> user) {
+        List<String> all = new ArrayList<>(DEFAULTS);
+        all.addAll(user);
+        return new AllowList(all);
+    }
+
+    /**
+     * Whether {@code frame} runs inside an allowed method. Static initializers are allowed too: they run
+     * once per class (like class loading), and the JDK's read configuration files in them on first use.
+     */
+    public boolean allows(StackTraceElement frame) {
+        if (frame.getMethodName().equals("<clinit>")) {
+            return true;
+        }
+        String cls = frame.getClassName();
+        for (int i = 0; i < classes.length; i++) {
+            String c = classes[i];
+            boolean classMatches = c.endsWith(".") ? cls.startsWith(c) : cls.equals(c);
+            if (classMatches && (methods[i] == null || methods[i].equals(frame.getMethodName()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any frame of {@code stack} runs inside an allowed method. */
+    public boolean allows(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (allows(frame)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

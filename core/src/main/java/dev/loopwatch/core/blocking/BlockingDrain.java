@@ -1,0 +1,190 @@
+package dev.loopwatch.core.blocking;
+
+import dev.loopwatch.bridge.Blocking;
+import dev.loopwatch.bridge.BlockingRing;
+import dev.loopwatch.bridge.LoopSlot;
+import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.StackAnalyzer;
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportType;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The thread that turns what the loops recorded in their rings into reports: every {@link #TICK_NANOS}
+ * it drains each loop's ring, names the call, finds the culprit and task in the stack the loop kept (or
+ * credits the call to the next report of the same call on that loop when it was over the stack budget; if
+ * none comes within {@link #FLUSH_NANOS}, to one report at that call's last site: every call is in a count),
+ * skips calls inside allow-listed methods, and hands the report on. It also starts the JFR stream for
+ * contended monitors ({@link MonitorContention}) when the first loop is registered, off the application's
+ * thread.
+ */
+public final class BlockingDrain implements Runnable {
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int MAX_FAILED_TICKS = 100;
+    /** Calls credited to no report yet are reported, with the call's last site on that loop, after this. */
+    static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final StackAnalyzer analyzer;
+    private final AllowList allowList;
+    private final Consumer<Report> out;
+    private final AtomicLong ids;
+    private final boolean monitors;
+    private volatile boolean running = true;
+    private final Map<BlockingRing, Credit[]> pending = new IdentityHashMap<>();
+    private LoopSlot[] bound = new LoopSlot[0];
+
+    /**
+     * @param ids      report ids, shared with the stalls' numbering only in spirit: a sequence of its own
+     * @param monitors whether to watch contended {@code synchronized} through JFR
+     */
+    public BlockingDrain(StackAnalyzer analyzer, AllowList allowList, Consumer<Report> out, AtomicLong ids,
+                         boolean monitors) {
+        this.analyzer = analyzer;
+        this.allowList = allowList;
+        this.out = out;
+        this.ids = ids;
+        this.monitors = monitors;
+    }
+
+    @Override
+    public void run() {
+        boolean monitorsStarted = false;
+        int failed = 0;
+        while (running) {
+            try {
+                if (monitors && !monitorsStarted && Loops.live().length > 0) {
+                    // JFR only once there is a loop to watch: a JVM without Netty never pays for it.
+                    monitorsStarted = true;
+                    MonitorContention.start(this);
+                }
+                drainAll();
+                failed = 0;
+            } catch (Throwable t) {
+                Diagnostics.error("blocking-call drain", t);
+                if (++failed >= MAX_FAILED_TICKS) {
+                    Diagnostics.disabled("blocking-call reports", t);
+                    return;
+                }
+            }
+            LockSupport.parkNanos(bound.length == 0 ? IDLE_NANOS : TICK_NANOS);
+        }
+        drainAll();
+    }
+
+    public void stop() {
+        running = false;
+        MonitorContention.stop();
+    }
+
+    /** One pass over every loop's ring. Package-private for tests. */
+    void drainAll() {
+        LoopSlot[] live = Loops.live();
+        if (live != bound) {
+            Map<BlockingRing, Credit[]> keep = new IdentityHashMap<>();
+            for (LoopSlot slot : live) {
+                BlockingRing ring = Blocking.ringOf(slot);
+                Credit[] credits = pending.get(ring);
+                if (credits == null) {
+                    credits = new Credit[BlockingRing.MAX_CALLS];
+                    for (int i = 0; i < credits.length; i++) {
+                        credits[i] = new Credit();
+                    }
+                }
+                keep.put(ring, credits);
+            }
+            pending.clear();
+            pending.putAll(keep);
+            bound = live;
+        }
+        long now = System.nanoTime();
+        for (LoopSlot slot : bound) {
+            BlockingRing ring = Blocking.ringOf(slot);
+            Credit[] credits = pending.get(ring);
+            boolean canary = ring.isCanary();
+            String thread = slot.thread().getName();
+            ring.drain((call, start, end, stack) -> {
+                if (canary) {
+                    return;
+                }
+                BlockingCalls.SEEN.incrementAndGet();
+                Credit credit = credits[call];
+                if (stack == null) {
+                    if (credit.count++ == 0) {
+                        credit.since = now;
+                    }
+                    credit.longest = Math.max(credit.longest, end - start);
+                    return;
+                }
+                StackTraceElement[] frames = withoutBridge(stack.getStackTrace());
+                if (allowList.allows(frames)) {
+                    BlockingCalls.ALLOWED.incrementAndGet();
+                    return;
+                }
+                long count = credit.count + 1;
+                credit.count = 0;
+                credit.longest = 0;
+                credit.last = report(thread, BlockingCalls.name(call), end - start, frames, count);
+            });
+            for (Credit credit : credits) {
+                if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
+                    flush(credit);
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls over the stack budget, when no later call of the same kind came with a stack to carry them: one
+     * report at the last site seen for that call on that loop, with their count and the longest's duration.
+     */
+    private void flush(Credit credit) {
+        Report last = credit.last;
+        BlockingCalls.REPORTED.incrementAndGet();
+        out.accept(new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), last.thread(),
+                credit.longest, 0, last.task(), last.culprit(), last.stack(), last.call(), credit.count));
+        credit.count = 0;
+        credit.longest = 0;
+    }
+
+    /** Calls of one kind on one loop not yet in any report. Drain thread only. */
+    private static final class Credit {
+        long count;
+        long since;
+        long longest;
+        Report last;
+    }
+
+    /** Reports one blocking call; also the JFR stream's way in. */
+    Report report(String thread, String call, long nanos, StackTraceElement[] frames, long count) {
+        BlockingCalls.REPORTED.incrementAndGet();
+        List<StackTraceElement> stack = analyzer.trim(frames);
+        Report r = new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), thread, nanos, 0,
+                analyzer.describeTask(frames), analyzer.culprit(frames), stack, call, count);
+        out.accept(r);
+        return r;
+    }
+
+    boolean allows(StackTraceElement[] frames) {
+        return allowList.allows(frames);
+    }
+
+    /** The loop's stack from the blocking method down: the recording frames of the bridge are dropped. */
+    static StackTraceElement[] withoutBridge(StackTraceElement[] stack) {
+        int from = 0;
+        while (from < stack.length && stack[from].getClassName().startsWith("dev.loopwatch.bridge.")) {
+            from++;
+        }
+        return Arrays.copyOfRange(stack, from, stack.length);
+    }
+}
