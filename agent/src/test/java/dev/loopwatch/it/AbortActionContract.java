@@ -39,7 +39,7 @@ abstract class AbortActionContract {
     void startServer() throws Exception {
         agentDir = Files.createTempDirectory("loopwatch-bytes-agent");
         server = ForkedServer.on(line, transport)
-                .agentArgs("threshold=" + THRESHOLD_MS + "ms,action=abort,abort.include=com.acme.work.")
+                .agentArgs("threshold=" + THRESHOLD_MS + "ms,action=abort,abort.include=com.acme.work.,blocking=off")
                 .laterAgent(BytesAgent.writeJar(agentDir).toString())
                 .start();
         server.warmUp();
