@@ -113,7 +113,9 @@ public final class LoopWatch {
     /**
      * Waits until whatever ran on a loop before the call is settled and reported: the watchdog has looked
      * at every loop again (it is woken at once, so this takes microseconds), each task that was running has
-     * ended or become a stall (at most the threshold), and the sinks got every report made so far. The
+     * ended or become a stall (at most the threshold), the blocking calls recorded on loops have been
+     * drained into reports (contended {@code synchronized}, which comes through JFR, may lag by about a
+     * second), and the sinks got every report made so far. The
      * JUnit extension calls it at the end of each test. Returns false on timeout.
      */
     public boolean flush(java.time.Duration timeout) {
@@ -121,6 +123,7 @@ public final class LoopWatch {
         long deadline = called + timeout.toNanos();
         return watchdog.awaitTicks(2, timeout.toNanos())
                 && watchdog.awaitTasksStartedBefore(called, Math.max(0, deadline - System.nanoTime()))
+                && (blockingDrain == null || blockingDrain.awaitPasses(2, Math.max(0, deadline - System.nanoTime())))
                 && reporter.awaitDelivered(Math.max(0, deadline - System.nanoTime()));
     }
 

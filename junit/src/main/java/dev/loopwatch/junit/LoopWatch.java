@@ -27,7 +27,7 @@ public @interface LoopWatch {
     /** A task running longer on a loop fails the test: a duration like {@code "50ms"}, {@code "250us"}. */
     String threshold() default "100ms";
 
-    /** Whether a blocking call made on a loop fails the test (when blocking-call detection is available). */
+    /** Whether a blocking call made on a loop fails the test (sleep, wait, park, file or socket I/O, DNS, ...). */
     boolean blockingCalls() default true;
 
     /**

@@ -71,7 +71,8 @@ public final class LoopWatchExtension implements BeforeAllCallback, BeforeEachCa
     }
 
     private static List<Violation> violations(LoopWatch engine, Window window) {
-        return Violation.of(COLLECTOR.since(window.start()), window.start(), engine.config().tickNanos());
+        return Violation.of(COLLECTOR.since(window.start()), window.start(), engine.config().tickNanos(),
+                window.settings());
     }
 
     private static void sleep(long millis) {

@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * One thing a test did wrong on an event loop, built from the agent's reports: a stall (with its total
- * when it ended within the test) and, later, a blocking call.
+ * when it ended within the test) or a blocking call.
  *
- * @param kind      {@code "stall"}
+ * @param kind      {@code "stall"} or {@code "blocking call"}
  * @param report    the report seen while it happened (it has the sampled stack)
  * @param totalNanos the total when known (the task ended), else -1
  */
@@ -22,10 +22,13 @@ record Violation(String kind, Report report, long totalNanos) {
 
     /**
      * The violations of a test that started at {@code start}: stalls whose task began in the test (task
-     * start = when seen minus how long it had run; {@code slackNanos} absorbs the watchdog's tick).
+     * start = when seen minus how long it had run; {@code slackNanos} absorbs the watchdog's tick), and,
+     * when {@code settings} asks for them, blocking calls reported since, but for those made inside a
+     * method the settings allow.
      */
-    static List<Violation> of(List<Report> reports, Instant start, long slackNanos) {
+    static List<Violation> of(List<Report> reports, Instant start, long slackNanos, Settings settings) {
         Map<Long, Violation> stalls = new LinkedHashMap<>();
+        List<Violation> blocking = new ArrayList<>();
         for (Report r : reports) {
             if (r.type() == ReportType.STALL) {
                 // The watchdog knows a task's start to within a tick: give the test the benefit of that tick.
@@ -35,13 +38,41 @@ record Violation(String kind, Report report, long totalNanos) {
                 }
             } else if (r.type() == ReportType.STALL_END && stalls.containsKey(r.id())) {
                 stalls.put(r.id(), new Violation("stall", stalls.get(r.id()).report(), r.elapsedNanos()));
+            } else if (r.type() == ReportType.BLOCKING_CALL && settings.blockingCalls()
+                    && !allowed(r.stack(), settings.allow())) {
+                blocking.add(new Violation("blocking call", r, r.elapsedNanos()));
             }
         }
-        return new ArrayList<>(stalls.values());
+        List<Violation> all = new ArrayList<>(stalls.values());
+        all.addAll(blocking);
+        return all;
+    }
+
+    /** True when a frame of the stack is in an allowed class ({@code com.acme.Cache}) or method ({@code #load}). */
+    static boolean allowed(List<StackTraceElement> stack, List<String> allow) {
+        for (StackTraceElement frame : stack) {
+            for (String entry : allow) {
+                int hash = entry.indexOf('#');
+                boolean match = hash < 0 ? frame.getClassName().equals(entry)
+                        : frame.getClassName().equals(entry.substring(0, hash))
+                        && frame.getMethodName().equals(entry.substring(hash + 1));
+                if (match) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** "stall: 212 ms on loop nioEventLoopGroup-3-1 (threshold 50 ms)" and the task and culprit lines. */
     String describe(int number) {
+        if (report.type() == ReportType.BLOCKING_CALL) {
+            return number + ". " + kind + ": " + report.call() + " took " + Durations.format(report.elapsedNanos())
+                    + " on loop " + report.thread() + (report.count() > 1 ? " (" + report.count() + " calls)" : "")
+                    + "\n"
+                    + "   task:    " + report.task() + "\n"
+                    + "   culprit: " + report.culpritFrame();
+        }
         String duration = totalNanos >= 0 ? Durations.format(totalNanos)
                 : "at least " + Durations.format(report.elapsedNanos()) + " (still running when the test ended)";
         return number + ". " + kind + ": " + duration + " on loop " + report.thread() + " (threshold "

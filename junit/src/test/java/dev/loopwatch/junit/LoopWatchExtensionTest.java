@@ -72,6 +72,16 @@ class LoopWatchExtensionTest {
     }
 
     @Test
+    void twoMillisecondSleepOnTheLoopFailsUnlessBlockingCallsAreOffOrAllowed() {
+        Events events = run(SpinFixtures.Blocking.class);
+        String message = failureOf(events, "sleepsTwoMillis").getMessage();
+        assertTrue(message.contains("blocking call: java.lang.Thread.sleep took "), message);
+        assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.TestServer$Handler.channelRead0("), message);
+        assertPassed(events, "sleepsTwoMillisWithBlockingCallsOff");
+        assertPassed(events, "sleepsTwoMillisInAnAllowedMethod");
+    }
+
+    @Test
     void methodAnnotationOverridesTheClassOne() {
         Events events = run(SpinFixtures.MethodOverridesClass.class);
         assertPassed(events, "lenientByClass");

@@ -57,8 +57,29 @@ public final class BlockingDrain implements Runnable {
         this.monitors = monitors;
     }
 
+    private volatile long passesDone;
+    private volatile Thread thread;
+
+    /**
+     * Waits until {@code count} more passes over the loops' rings have run (the drain is woken at once);
+     * false on timeout. The JUnit extension's flush: every call made before it is then reported.
+     */
+    public boolean awaitPasses(int count, long timeoutNanos) {
+        long target = passesDone + count;
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (passesDone < target) {
+            if (!running || System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.unpark(thread);
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
+    }
+
     @Override
     public void run() {
+        thread = Thread.currentThread();
         boolean monitorsStarted = false;
         int failed = 0;
         while (running) {
@@ -69,6 +90,7 @@ public final class BlockingDrain implements Runnable {
                     MonitorContention.start(this);
                 }
                 drainAll();
+                passesDone++;
                 failed = 0;
             } catch (Throwable t) {
                 Diagnostics.error("blocking-call drain", t);
