@@ -82,6 +82,22 @@ class LoopWatchExtensionTest {
     }
 
     @Test
+    void wholeSuiteIsWatchedThroughAutoDetectionAndConfigurationParameters() {
+        Events plain = run(SpinFixtures.Unannotated.class);
+        assertPassed(plain, "spins"); // not switched on: nothing watches it
+        Events suite = EngineTestKit.engine("junit-jupiter").selectors(selectClass(SpinFixtures.Unannotated.class))
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .configurationParameter("loopwatch.threshold", "50ms")
+                .execute().testEvents();
+        assertTrue(failureOf(suite, "spins").getMessage().contains("(threshold 50 ms)"));
+        Events off = EngineTestKit.engine("junit-jupiter").selectors(selectClass(SpinFixtures.Unannotated.class))
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                .configurationParameter("loopwatch.enabled", "false")
+                .execute().testEvents();
+        assertPassed(off, "spins");
+    }
+
+    @Test
     void methodAnnotationOverridesTheClassOne() {
         Events events = run(SpinFixtures.MethodOverridesClass.class);
         assertPassed(events, "lenientByClass");
