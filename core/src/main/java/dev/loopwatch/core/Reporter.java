@@ -48,15 +48,9 @@ final class Reporter implements Runnable {
     /** Waits until every report submitted so far went through the sinks; false on timeout. */
     boolean awaitDelivered(long timeoutNanos) {
         long target = submitted.get();
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (delivered.get() < target) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-        }
-        return true;
+        return Await.until(() -> delivered.get() >= target, null, () -> true, timeoutNanos);
     }
+
 
     /** Reports handed to the sinks so far. */
     long delivered() {
@@ -95,6 +89,7 @@ final class Reporter implements Runnable {
             }
         }
         delivered.incrementAndGet();
+        Await.stepped();
     }
 
     /** Delivers what is queued, then ends the thread. */

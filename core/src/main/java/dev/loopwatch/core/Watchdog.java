@@ -102,6 +102,7 @@ final class Watchdog implements Runnable {
             try {
                 scan(System.nanoTime());
                 ticksDone++;
+                Await.stepped();
                 failedTicks = 0;
             } catch (Throwable t) {
                 Diagnostics.error("watchdog", t);
@@ -148,21 +149,9 @@ final class Watchdog implements Runnable {
 
     /** Waits until {@code count} more full ticks have run; false on timeout. */
     boolean awaitTicks(int count, long timeoutNanos) {
-        long target = ticksDone + count;
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (ticksDone < target) {
-            if (!running || System.nanoTime() > deadline) {
-                return false;
-            }
-            LockSupport.unpark(watchdogThread());
-            LockSupport.parkNanos(100_000);
-        }
-        return true;
+        return Await.steps(() -> ticksDone, count, thread, () -> running, timeoutNanos);
     }
 
-    private Thread watchdogThread() {
-        return thread;
-    }
 
     /**
      * Waits until every task that was running at {@code sinceNanos} has ended or been reported as a stall

@@ -1,5 +1,6 @@
 package dev.loopwatch.core.blocking;
 
+import dev.loopwatch.core.Await;
 import dev.loopwatch.bridge.Blocking;
 import dev.loopwatch.bridge.BlockingRing;
 import dev.loopwatch.bridge.LoopSlot;
@@ -65,17 +66,9 @@ public final class BlockingDrain implements Runnable {
      * false on timeout. The JUnit extension's flush: every call made before it is then reported.
      */
     public boolean awaitPasses(int count, long timeoutNanos) {
-        long target = passesDone + count;
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (passesDone < target) {
-            if (!running || System.nanoTime() > deadline) {
-                return false;
-            }
-            LockSupport.unpark(thread);
-            LockSupport.parkNanos(100_000);
-        }
-        return true;
+        return Await.steps(() -> passesDone, count, thread, () -> running, timeoutNanos);
     }
+
 
     @Override
     public void run() {
@@ -91,6 +84,7 @@ public final class BlockingDrain implements Runnable {
                 }
                 drainAll();
                 passesDone++;
+                Await.stepped();
                 failed = 0;
             } catch (Throwable t) {
                 Diagnostics.error("blocking-call drain", t);
