@@ -39,7 +39,10 @@ final class ForkedServer implements AutoCloseable {
     private final Path stdout;
     private final Path stderr;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client otherwise tries an h2c upgrade on each new connection, which some servers
+    // (Reactor Netty under Spring Boot) answer in ways that left a request hanging in CI.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private ForkedServer(Process process, Path dir, Path report, Path stdout, Path stderr, int port) {
         this.process = process;
