@@ -7,7 +7,9 @@
 # round runs HelloThroughput (server + in-process Vert.x client, one JVM) once without and once with
 # -javaagent (order alternating per round), `seconds` measured after a 5 s warm-up. Prints every run, the
 # per-round ratios and the median ratio (with agent / without). Set VERTX=vertx-4 for Vert.x 4.5,
-# AGENT_ARGS=log=off,tick=5ms to try other agent options (default log=off).
+# AGENT_ARGS=log=off,tick=5ms to try other agent options (default log=off). PRIO (default "chrt -r 10",
+# real-time round-robin as in run-all.sh, so that other work on a shared machine does not decide the
+# ratio; PRIO= runs at normal priority). The JVM's own threads, the agent's included, inherit it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${1:-6}
@@ -15,6 +17,7 @@ SECONDS_MEASURED=${2:-10}
 CONNECTIONS=${3:-16}
 MODULE=${VERTX:-vertx-5}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+PRIO=${PRIO-chrt -r 10}
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   mvn -q -o package -pl core,agent,it-fixtures/$MODULE -am -DskipTests
 fi
@@ -23,7 +26,7 @@ CP="it-fixtures/$MODULE/target/classes:it-fixtures/$MODULE/target/libs/*"
 run() { # $1 = "on" or "off"
   local args=()
   [[ $1 == on ]] && args+=("-javaagent:$AGENT=${AGENT_ARGS:-log=off}")
-  "$JAVA" -Xmx256m "${args[@]}" -cp "$CP" dev.loopwatch.fixtures.vertx.HelloThroughput 5 "$SECONDS_MEASURED" "$CONNECTIONS" \
+  $PRIO "$JAVA" -Xmx256m "${args[@]}" -cp "$CP" dev.loopwatch.fixtures.vertx.HelloThroughput 5 "$SECONDS_MEASURED" "$CONNECTIONS" \
     | sed -n 's/^RPS=//p'
 }
 ratios=()
