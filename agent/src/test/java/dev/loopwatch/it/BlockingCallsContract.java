@@ -57,13 +57,18 @@ abstract class BlockingCallsContract {
     @BeforeAll
     void startServer() throws Exception {
         // A long threshold: the stall reports are not what is tested here.
-        server = ForkedServer.on(line, transport).mainClass(mainClass)
+        server = serverOn(line, transport).mainClass(mainClass)
                 .agentArgs("threshold=10s,tick=10ms,allow=" + Blocker.class.getName() + "$Allowed#run").start();
         server.warmUp();
         // First uses load and initialise classes; do them once off the loops.
         for (String kind : KINDS) {
             server.get("/block-plain?kind=" + kind + "&ms=1");
         }
+    }
+
+    /** Where the fixture runs: the jars of {@code target/it-libs/<line>}. */
+    ForkedServer.Builder serverOn(String line, String transport) {
+        return ForkedServer.on(line, transport);
     }
 
     @AfterAll

@@ -69,8 +69,19 @@ final class ForkedServer implements AutoCloseable {
         return b;
     }
 
+    /**
+     * A builder for one of these tests' own fixtures ({@code mainClass(...)}) on the jars of the it-fixtures
+     * module {@code module} instead of {@code target/it-libs}: e.g. {@link VertxFixture} on Vert.x 4.5.
+     */
+    static Builder onFixtureLibs(String module, String transport) {
+        Builder b = new Builder(null, transport);
+        b.libsModule = module;
+        return b;
+    }
+
     static final class Builder {
         private final String nettyLine;
+        private String libsModule;
         private final String transport;
         private String agentArgs = "";
         private boolean agent = true;
@@ -149,7 +160,9 @@ final class ForkedServer implements AutoCloseable {
             StringBuilder cp = new StringBuilder();
             if (fixtureModule == null) {
                 cp.append(CLASSES.toAbsolutePath());
-                cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
+                Path libs = libsModule == null ? LIBS.resolve(nettyLine)
+                        : FIXTURES.resolve(libsModule).resolve("target").resolve("libs");
+                cp.append(File.pathSeparator).append(libs.toAbsolutePath().normalize()).append(File.separator).append('*');
             } else {
                 Path module = FIXTURES.resolve(fixtureModule).toAbsolutePath().normalize();
                 cp.append(module.resolve("target").resolve("classes"));
