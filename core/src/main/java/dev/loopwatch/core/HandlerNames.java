@@ -7,21 +7,24 @@ import java.util.List;
 /**
  * Turns the framework object a stalled task was dispatching to (see {@code LoopSlot.handler()}) into the
  * {@code task} text: {@code GET /spin (com.acme.SpinHandler)} for a Vert.x web route,
- * {@code event bus 'orders.new' (com.acme.OrderConsumer)} for an event-bus consumer. Any other task that a
- * Vert.x event loop runs for a deployed verticle (its {@code start}, a timer, a {@code runOnContext}
- * callback) is named after the verticle, {@code verticle com.acme.MyVerticle (com.acme.Poller.handle)}: from
- * the context that Vert.x itself keeps as the thread's current one ({@code VertxThread.context}, set and
- * restored around every dispatch, in 4.5 and 5 alike), read here, so the loop pays nothing for it.
+ * {@code event bus 'orders.new' (com.acme.OrderConsumer)} for an event-bus consumer,
+ * {@code grpc helloworld.Greeter/SayHello (com.acme.GreeterImpl.sayHello)} for a gRPC call's event run on a
+ * loop ({@code directExecutor()}). Any other task that a Vert.x event loop runs for a deployed verticle (its
+ * {@code start}, a timer, a {@code runOnContext} callback) is named after the verticle,
+ * {@code verticle com.acme.MyVerticle (com.acme.Poller.handle)}: from the context that Vert.x itself keeps as
+ * the thread's current one ({@code VertxThread.context}, set and restored around every dispatch, in 4.5 and 5
+ * alike), read here, so the loop pays nothing for it.
  *
  * <p>Runs on the watchdog only, when a stall is reported, so it may use reflection: the loop never pays
- * for names. Vert.x types are looked up by name (loopwatch has no Vert.x dependency), and the same code
- * reads Vert.x 4.5 and 5, whose internals used here are the same. Any failure gives null, and the task is
- * then named from the stack as for any Netty task.
+ * for names. Vert.x and gRPC types are looked up by name (loopwatch depends on neither), and the same code
+ * reads Vert.x 4.5 and 5, whose internals used here are the same or told apart by method name. Any failure
+ * gives null, and the task is then named from the stack as for any Netty task.
  */
 final class HandlerNames {
     static final String ROUTING_CONTEXT = "io.vertx.ext.web.impl.RoutingContextImplBase";
     static final String HANDLER_REGISTRATION = "io.vertx.core.eventbus.impl.HandlerRegistration";
     static final String VERTX_THREAD = "io.vertx.core.impl.VertxThread";
+    static final String GRPC_CALL_LISTENER = "io.grpc.internal.ServerCallImpl$ServerStreamListenerImpl";
 
     /** {@code VertxThread.context}, per thread class (null for other threads); held as long as the class is. */
     private static final ClassValue<Field> CONTEXT_FIELD = new ClassValue<>() {
@@ -44,8 +47,11 @@ final class HandlerNames {
     private HandlerNames() {
     }
 
-    /** The task's name from its handler object, or null when the object is not understood. */
-    static String describe(Object handler) {
+    /**
+     * The task's name from its handler object, or null when the object is not understood. {@code entry}, the
+     * frame the task entered (may be null), completes names whose object does not tell the application's class.
+     */
+    static String describe(Object handler, StackTraceElement entry) {
         try {
             Class<?> routing = superclassNamed(handler.getClass(), ROUTING_CONTEXT);
             if (routing != null) {
@@ -54,6 +60,9 @@ final class HandlerNames {
             Class<?> registration = superclassNamed(handler.getClass(), HANDLER_REGISTRATION);
             if (registration != null) {
                 return eventBus(handler, registration);
+            }
+            if (handler.getClass().getName().equals(GRPC_CALL_LISTENER)) {
+                return grpc(handler, entry);
             }
             return null;
         } catch (Throwable t) {
@@ -86,11 +95,7 @@ final class HandlerNames {
             if (name == null) {
                 return null;
             }
-            StringBuilder b = new StringBuilder("verticle ").append(name);
-            if (entry != null) {
-                b.append(" (").append(entry.getClassName()).append('.').append(entry.getMethodName()).append(')');
-            }
-            return b.toString();
+            return withEntry(new StringBuilder("verticle ").append(name), entry);
         } catch (Throwable t) {
             return null;
         }
@@ -163,6 +168,28 @@ final class HandlerNames {
         Object h = handler == null ? null : handler.get(registration);
         if (h != null) {
             b.append(" (").append(className(h)).append(')');
+        }
+        return b.toString();
+    }
+
+    /**
+     * {@code grpc helloworld.Greeter/SayHello (com.acme.GreeterImpl.sayHello)}: the RPC of the call whose
+     * event grpc-core was delivering to the application, and the frame the task entered.
+     */
+    private static String grpc(Object listener, StackTraceElement entry) throws ReflectiveOperationException {
+        Object call = field(listener.getClass(), "call").get(listener);
+        Object method = call == null ? null : call(call, "getMethodDescriptor");
+        Object name = method == null ? null : call(method, "getFullMethodName");
+        if (name == null) {
+            return null;
+        }
+        return withEntry(new StringBuilder("grpc ").append(name), entry);
+    }
+
+    /** Appends {@code " (com.acme.Poller.handle)"} when there is an entry frame. */
+    private static String withEntry(StringBuilder b, StackTraceElement entry) {
+        if (entry != null) {
+            b.append(" (").append(entry.getClassName()).append('.').append(entry.getMethodName()).append(')');
         }
         return b.toString();
     }

@@ -305,12 +305,13 @@ final class Watchdog implements Runnable {
         }
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
-            // A framework handler the task dispatched to (Vert.x route, event-bus consumer) names it best;
+            // A framework handler the task dispatched to (Vert.x route, event-bus consumer, gRPC call) names it best;
             // else the Vert.x verticle it runs for. Turned into text here, on the watchdog, only now that
             // there is a stall to report.
-            String named = handler == null ? null : HandlerNames.describe(handler);
+            StackTraceElement entry = handler == null && context == null ? null : analyzer.entry(stack);
+            String named = handler == null ? null : HandlerNames.describe(handler, entry);
             if (named == null && context != null) {
-                named = HandlerNames.verticle(context, analyzer.entry(stack));
+                named = HandlerNames.verticle(context, entry);
             }
             w.task = named != null ? named : analyzer.describeTask(stack);
             w.culprit = analyzer.culprit(stack);

@@ -102,8 +102,8 @@ class FrameworkTaskNamesTest {
 
     @Test
     void anObjectThatIsNoKnownHandlerNamesNothing() {
-        assertNull(HandlerNames.describe(new Object()));
-        assertNull(HandlerNames.describe("GET /x"));
+        assertNull(HandlerNames.describe(new Object(), null));
+        assertNull(HandlerNames.describe("GET /x", f("com.acme.X", "y")));
     }
 
     /** A verticle, as far as loopwatch cares: any object in the deployment's instances. */
