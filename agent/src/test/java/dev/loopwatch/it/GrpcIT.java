@@ -21,7 +21,7 @@ class GrpcIT extends FrameworkContract {
     }
 
     @Test
-    void nettyLineIsInstrumented() throws Exception {
+    void nettyAndGrpcLinesAreInstrumented() throws Exception {
         JsonNode lines = server.status().get("instrumentations");
         assertTrue(lines.path("netty-4.2").asInt() >= 2, lines.toString());
         assertEquals(1, lines.path("grpc").asInt(), "ServerCallImpl$ServerStreamListenerImpl: " + lines);
