@@ -1,6 +1,7 @@
 package dev.loopwatch.agent;
 
 import dev.loopwatch.agent.abort.AbortInstrumentation;
+import dev.loopwatch.agent.grpc.GrpcInstrumentation;
 import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
@@ -75,13 +76,14 @@ final class AgentInstaller {
         }
     }
 
-    /** Every library line in force: Netty and Vert.x always, Reactor's schedulers and Netty's executors by option. */
+    /** Every library line in force: Netty, Vert.x and gRPC always, Reactor's schedulers and Netty's executors by option. */
     static List<LibraryLine> lines(LoopWatchConfig config) {
         List<LibraryLine> lines = new ArrayList<>(NettyInstrumentation.lines());
         if (config.executors()) {
             lines.add(ExecutorInstrumentation.line());
         }
         lines.addAll(VertxInstrumentation.lines());
+        lines.add(GrpcInstrumentation.line());
         if (config.schedulers()) {
             lines.addAll(ReactorInstrumentation.lines());
         }
@@ -90,7 +92,8 @@ final class AgentInstaller {
 
     /** The packages those lines' types live in: everything else is ignored by the transformer. */
     static List<String> packages(LoopWatchConfig config) {
-        List<String> packages = new ArrayList<>(List.of("io.netty.", VertxInstrumentation.PACKAGE));
+        List<String> packages = new ArrayList<>(List.of("io.netty.", VertxInstrumentation.PACKAGE,
+                GrpcInstrumentation.PACKAGE));
         if (config.schedulers()) {
             packages.add(ReactorInstrumentation.PACKAGE);
         }

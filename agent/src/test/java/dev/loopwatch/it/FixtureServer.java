@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real Netty HTTP server run in a forked JVM under the agent by the integration tests. Compiled against
@@ -42,8 +44,16 @@ public final class FixtureServer {
     private FixtureServer() {
     }
 
-    @SuppressWarnings("deprecation") // NioEventLoopGroup/EpollEventLoopGroup: deprecated in 4.2, the 4.1 API
     public static void main(String[] args) throws Exception {
+        serve(args, pipeline -> { });
+    }
+
+    /**
+     * Serves until the JVM is stopped. {@code beforeHandler} may add handlers between the HTTP codec and
+     * {@link Handler} (another fixture's, on an executor group of its own: {@link ExecutorGroupServer}).
+     */
+    @SuppressWarnings("deprecation") // NioEventLoopGroup/EpollEventLoopGroup: deprecated in 4.2, the 4.1 API
+    static void serve(String[] args, Consumer<ChannelPipeline> beforeHandler) throws Exception {
         // Netty itself would initialise SLF4J when it is on the class path (printing SLF4J's "no
         // providers" notice when there is no provider); the tests must see only what loopwatch does.
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
@@ -61,7 +71,9 @@ public final class FixtureServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Handler());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16));
+                        beforeHandler.accept(ch.pipeline());
+                        ch.pipeline().addLast(new Handler());
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();

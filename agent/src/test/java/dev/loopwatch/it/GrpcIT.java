@@ -3,12 +3,13 @@ package dev.loopwatch.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real gRPC server on grpc-netty (Netty 4.2, {@code directExecutor()}) under the agent, called by a real
- * grpc-netty client: a stall in a service method is reported with that method as task and its stall as
- * culprit.
+ * grpc-netty client: a stall in a service method is reported with the RPC and that method as task
+ * ({@code grpc loopwatch.Stall/Spin (...StallServiceImpl.spin)}) and its stall as culprit.
  */
 class GrpcIT extends FrameworkContract {
     private static final String FIXTURE = "dev.loopwatch.fixtures.grpc.GrpcFixture";
@@ -20,21 +21,22 @@ class GrpcIT extends FrameworkContract {
     }
 
     @Test
-    void nettyLineIsInstrumented() throws Exception {
+    void nettyAndGrpcLinesAreInstrumented() throws Exception {
         JsonNode lines = server.status().get("instrumentations");
         assertTrue(lines.path("netty-4.2").asInt() >= 2, lines.toString());
+        assertEquals(1, lines.path("grpc").asInt(), "ServerCallImpl$ServerStreamListenerImpl: " + lines);
     }
 
     @Test
     void spinningServiceMethodIsReported() throws Exception {
-        assertStall("/spin?ms=300", STALL + "spin(", t -> t.endsWith(SERVICE + ".spin"), "... " + SERVICE + ".spin",
-                "grpc-nio-worker-", "loop");
+        String task = "grpc loopwatch.Stall/Spin (" + SERVICE + ".spin)";
+        assertStall("/spin?ms=300", STALL + "spin(", task::equals, task, "grpc-nio-worker-", "loop");
     }
 
     @Test
     void sleepingServiceMethodIsReported() throws Exception {
-        assertStall("/sleep?ms=300", STALL + "sleep(", t -> t.endsWith(SERVICE + ".sleep"),
-                "... " + SERVICE + ".sleep", "grpc-nio-worker-", "loop");
+        String task = "grpc loopwatch.Stall/Sleep (" + SERVICE + ".sleep)";
+        assertStall("/sleep?ms=300", STALL + "sleep(", task::equals, task, "grpc-nio-worker-", "loop");
     }
 
     @Test

@@ -55,6 +55,25 @@ abstract class VertxContract extends FrameworkContract {
     }
 
     @Test
+    void stallInVerticleStartNamesTheVerticle() throws Exception {
+        String verticle = FIXTURE + "$SpinningStartVerticle";
+        String task = "verticle " + verticle + " (" + verticle + ".start)";
+        assertStall("/deploy?ms=300", STALL + "spin(", task::equals, task, "vert.x-eventloop-thread-", "loop");
+    }
+
+    @Test
+    void stallInTimerSetByVerticleNamesTheVerticle() throws Exception {
+        String task = "verticle " + FIXTURE + "$CallbackVerticle (" + FIXTURE + "$TimerSpin.handle)";
+        assertStall("/timer?ms=300", STALL + "spin(", task::equals, task, "vert.x-eventloop-thread-", "loop");
+    }
+
+    @Test
+    void stallInRunOnContextCallbackOfVerticleNamesTheVerticle() throws Exception {
+        String task = "verticle " + FIXTURE + "$CallbackVerticle (" + FIXTURE + "$LaterSpin.handle)";
+        assertStall("/later?ms=300", STALL + "spin(", task::equals, task, "vert.x-eventloop-thread-", "loop");
+    }
+
+    @Test
     void executeBlockingIsNotALoopStall() throws Exception {
         assertNoStall("/blocking?ms=300", FIXTURE);
     }

@@ -58,26 +58,40 @@ public final class StackAnalyzer {
         if (dispatch == 0) {
             return kind;
         }
+        int entry = entryIndex(stack, dispatch);
         boolean scheduled = false;
-        StackTraceElement named = null;
-        for (int i = dispatch - 1; i >= 0; i--) {
+        for (int i = dispatch - 1; i > entry; i--) {
             String cls = stack[i].getClassName();
             if (cls.endsWith("ScheduledFutureTask") && isFramework(cls)) {
                 scheduled = true;
             }
-            if (!isFramework(cls)) {
-                named = stack[i];
-                if (!cls.contains("$$Lambda")) {
-                    break;
-                }
-                // A lambda's generated class names nothing the user wrote: the lambda's body, one frame
-                // further in, does (Owner.lambda$method$0).
+        }
+        StackTraceElement named = stack[entry >= 0 ? entry : dispatch - 1];
+        return (scheduled ? "scheduled " : "") + kind + " " + named.getClassName() + "." + named.getMethodName();
+    }
+
+    /**
+     * The outermost application frame above the dispatch: the handler or Runnable the loop called into
+     * ({@code com.acme.Poller.handle}); null when there is no dispatch frame or no application frame above it.
+     */
+    public StackTraceElement entry(StackTraceElement[] stack) {
+        int dispatch = dispatchFrame(stack);
+        int entry = dispatch > 0 ? entryIndex(stack, dispatch) : -1;
+        return entry >= 0 ? stack[entry] : null;
+    }
+
+    /**
+     * The index of the outermost application frame above {@code dispatch}, or -1. Lambda frames count as the
+     * framework's: a lambda's generated class names nothing the user wrote, its body one frame further in
+     * ({@code Owner.lambda$method$0}) does.
+     */
+    private int entryIndex(StackTraceElement[] stack, int dispatch) {
+        for (int i = dispatch - 1; i >= 0; i--) {
+            if (!isFramework(stack[i].getClassName())) {
+                return i;
             }
         }
-        if (named == null) {
-            named = stack[dispatch - 1];
-        }
-        return (scheduled ? "scheduled " : "") + kind + " " + named.getClassName() + "." + named.getMethodName();
+        return -1;
     }
 
     /** The frames worth keeping: from the top down to the dispatch frame, at most the configured depth. */

@@ -129,7 +129,9 @@ final class Watchdog implements Runnable {
             for (int i = 0; i < 200; i++) {
                 StackTraceElement[] stack = Thread.currentThread().getStackTrace();
                 analyzer.describeTask(stack);
+                analyzer.entry(stack);
                 analyzer.culprit(stack);
+                HandlerNames.vertxContext(Thread.currentThread());
                 new Report(ReportType.STALL, 0, Instant.now(), thread.getName(), 0, thresholdNanos, "warm-up",
                         null, analyzer.trim(stack)).culpritFrame();
             }
@@ -274,16 +276,20 @@ final class Watchdog implements Runnable {
             // machine): the time from threshold to exception is what the service waits for.
             requestAbort(slot, w, seq, now);
         }
-        // The handler is read on both sides of the stack sample: the task (one I/O dispatch) may go on after
-        // the handler returned, so the one seen before the sample is the one the sample was taken in.
+        // The handler and Vert.x's current context are read on both sides of the stack sample: the task (one I/O
+        // dispatch) may go on after the handler returned, so the one seen before the sample is the one the
+        // sample was taken in.
         Object before = slot.handler();
+        Object contextBefore = HandlerNames.vertxContext(slot.thread());
         // A running task reaches a check within microseconds and leaves its stack in the slot: wait briefly for
         // that rather than sample it, which would stop the loop thread for the walk on its way to the exception.
         StackTraceElement[] stoppedAt = action == Action.ABORT ? awaitAbortedStack(slot, seq) : null;
         Thread.State state = slot.thread().getState();
         StackTraceElement[] stack = stoppedAt != null ? stoppedAt : slot.thread().getStackTrace();
         Object after = slot.handler();
+        Object contextAfter = HandlerNames.vertxContext(slot.thread());
         Object handler = before != null ? before : after;
+        Object context = contextBefore != null ? contextBefore : contextAfter;
         boolean sameTask = slot.seq() == seq;
         if (stoppedAt == null && action == Action.ABORT) {
             stoppedAt = slot.takeAbortedStack(seq);
@@ -299,9 +305,14 @@ final class Watchdog implements Runnable {
         }
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
-            // A framework handler the task dispatched to (Vert.x route, event-bus consumer) names it best;
-            // it is turned into text here, on the watchdog, only now that there is a stall to report.
-            String named = handler == null ? null : HandlerNames.describe(handler);
+            // A framework handler the task dispatched to (Vert.x route, event-bus consumer, gRPC call) names it best;
+            // else the Vert.x verticle it runs for. Turned into text here, on the watchdog, only now that
+            // there is a stall to report.
+            StackTraceElement entry = handler == null && context == null ? null : analyzer.entry(stack);
+            String named = handler == null ? null : HandlerNames.describe(handler, entry);
+            if (named == null && context != null) {
+                named = HandlerNames.verticle(context, entry);
+            }
             w.task = named != null ? named : analyzer.describeTask(stack);
             w.culprit = analyzer.culprit(stack);
             w.stack = analyzer.trim(stack);

@@ -13,7 +13,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Vert.x 4.5 and 5: where Vert.x dispatches to a handler, so that a stall report names it. Vert.x's event
  * loops are Netty loops, so stalls are timed by the Netty lines; these hooks only remember which handler
  * runs, at Vert.x dispatch points (never per Netty task). Vert.x worker threads (executeBlocking, worker
- * and virtual-thread verticles) have no slot, so the hooks do nothing there.
+ * and virtual-thread verticles) have no slot, so the hooks do nothing there. Naming the verticle that other
+ * tasks run for needs no hook: the watchdog reads Vert.x's own current context of the loop thread when it
+ * reports (see {@code HandlerNames.verticle} in core).
  *
  * <p>The two lines hook methods of the same name and shape (vertx-web's {@code RouteState.handleContext}
  * and vertx-core's {@code HandlerRegistration.dispatch(Handler, Message, ContextInternal)} are the same in
