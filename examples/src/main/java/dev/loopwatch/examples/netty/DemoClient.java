@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,15 +23,22 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code /path}: one GET;</li>
  *   <li>{@code burst:N:/path}: N GETs at once, waiting for all of them;</li>
+ *   <li>{@code warmup:N:/path}: N GETs one after another, each given 2 s; prints what they answered and never
+ *       fails the run unless none answered 200 (a fresh JVM's first requests may stall for real, and under
+ *       loopwatch's {@code action=abort} be aborted);</li>
+ *   <li>{@code during:/slow:/fast}: one GET of {@code /slow}; while it is on its way, GETs of {@code /fast}
+ *       one after another on another connection. {@code /slow} may answer any status (the point is when it
+ *       answers); each {@code /fast} must answer 200;</li>
  *   <li>{@code # text}: a step heading, printed as {@code ==> text} after a short pause that lets the
  *       server's output for the step before appear first (when both share a terminal).</li>
  * </ul>
  * {@code --await} retries the first request while the server does not accept connections yet (up to 15 s).
  * All requests go through one client (kept-alive connections), so only the first pays for its set-up.
- * Exits 1 when a request fails or does not answer 200.
+ * Exits 1 when a request fails or does not answer 200 (but for the two exceptions above).
  */
 public final class DemoClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -45,7 +54,7 @@ public final class DemoClient {
         boolean await = args.length > 0 && args[0].equals("--await");
         int first = await ? 1 : 0;
         if (args.length < first + 2) {
-            System.err.println("usage: DemoClient [--await] <base-url> </path | burst:N:/path | '# heading'>...");
+            System.err.println("usage: DemoClient [--await] <base-url> </path | burst:N:/path | warmup:N:/path | during:/slow:/fast | '# heading'>...");
             System.exit(2);
         }
         DemoClient client = new DemoClient(URI.create(args[first]));
@@ -63,7 +72,15 @@ public final class DemoClient {
                 System.out.println("==> " + step.substring(1).strip());
                 continue;
             }
-            ok &= step.startsWith("burst:") ? client.burst(step) : client.one(step, awaitServer);
+            if (step.startsWith("burst:")) {
+                ok &= client.burst(step);
+            } else if (step.startsWith("warmup:")) {
+                ok &= client.warmUp(step, awaitServer);
+            } else if (step.startsWith("during:")) {
+                ok &= client.during(step);
+            } else {
+                ok &= client.one(step, awaitServer);
+            }
             awaitServer = false;
             sentSincePause = true;
         }
@@ -125,11 +142,97 @@ public final class DemoClient {
         return ok == n;
     }
 
+    /** {@code warmup:N:/path}: N GETs one after another; prints how each answered. */
+    boolean warmUp(String step, boolean awaitServer) throws InterruptedException {
+        String[] parts = step.split(":", 3);
+        int n;
+        try {
+            n = Integer.parseInt(parts[1]);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not warmup:N:/path: " + step);
+        }
+        String path = parts.length > 2 ? parts[2] : "/fast";
+        Map<String, Integer> outcomes = new TreeMap<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String outcome;
+            try {
+                HttpResponse<String> response = i == 0 && awaitServer ? sendWhenUp(path, WARM_UP_TIMEOUT)
+                        : send(path, WARM_UP_TIMEOUT);
+                outcome = "answered " + response.statusCode();
+            } catch (IOException e) {
+                outcome = "no answer";
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+        }
+        StringBuilder line = new StringBuilder(n + " x GET " + path + ", one after another ->");
+        outcomes.forEach((outcome, count) -> line.append(' ').append(count).append(' ').append(outcome).append(','));
+        line.setLength(line.length() - 1);
+        print(line + " in " + millisSince(start) + " ms");
+        return outcomes.containsKey("answered 200");
+    }
+
+    /**
+     * {@code during:/slow:/fast}: GET {@code /slow}; while it has no answer, GET {@code /fast} one after
+     * another (on another connection: the slow one holds its own). Prints when {@code /slow} answered, and
+     * how the {@code /fast} ones did.
+     */
+    boolean during(String step) {
+        String[] parts = step.split(":", 3);
+        if (parts.length < 2 || !parts[1].startsWith("/")) {
+            throw new IllegalArgumentException("not during:/slow:/fast: " + step);
+        }
+        String slow = parts[1];
+        String fast = parts.length > 2 ? parts[2] : "/fast";
+        long start = System.nanoTime();
+        long[] answeredAt = new long[1];
+        CompletableFuture<HttpResponse<String>> slowAnswer = http.sendAsync(request(slow, TIMEOUT),
+                HttpResponse.BodyHandlers.ofString()).whenComplete((r, t) -> answeredAt[0] = System.nanoTime());
+        int sent = 0;
+        int ok = 0;
+        long slowest = 0;
+        String firstFailure = null;
+        do {
+            long fastStart = System.nanoTime();
+            sent++;
+            try {
+                HttpResponse<String> response = send(fast, TIMEOUT);
+                if (response.statusCode() == 200) {
+                    ok++;
+                } else if (firstFailure == null) {
+                    firstFailure = response.statusCode() + ": " + response.body().strip();
+                }
+            } catch (IOException | InterruptedException e) {
+                if (firstFailure == null) {
+                    firstFailure = e.toString();
+                }
+            }
+            slowest = Math.max(slowest, millisSince(fastStart));
+        } while (!slowAnswer.isDone() && System.nanoTime() - start < TIMEOUT.toNanos());
+        boolean answered;
+        try {
+            HttpResponse<String> response = slowAnswer.join();
+            print("GET " + slow + " -> " + response.statusCode() + " in "
+                    + TimeUnit.NANOSECONDS.toMillis(answeredAt[0] - start) + " ms: " + response.body().strip());
+            answered = true;
+        } catch (RuntimeException e) {
+            print("GET " + slow + " failed after " + millisSince(start) + " ms: " + e.getCause());
+            answered = false;
+        }
+        print("  meanwhile, on another connection: " + sent + " x GET " + fast + " -> " + ok + " answered 200 (slowest "
+                + slowest + " ms)" + (firstFailure == null ? "" : "; first failure: " + firstFailure));
+        return answered && ok == sent;
+    }
+
     private HttpResponse<String> sendWhenUp(String path) throws IOException, InterruptedException {
+        return sendWhenUp(path, TIMEOUT);
+    }
+
+    private HttpResponse<String> sendWhenUp(String path, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             try {
-                return send(path);
+                return send(path, timeout);
             } catch (ConnectException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
@@ -140,11 +243,19 @@ public final class DemoClient {
     }
 
     private HttpResponse<String> send(String path) throws IOException, InterruptedException {
-        return http.send(request(path), HttpResponse.BodyHandlers.ofString());
+        return send(path, TIMEOUT);
+    }
+
+    private HttpResponse<String> send(String path, Duration timeout) throws IOException, InterruptedException {
+        return http.send(request(path, timeout), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build();
+        return request(path, TIMEOUT);
+    }
+
+    private HttpRequest request(String path, Duration timeout) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
     }
 
     private static long millisSince(long start) {
