@@ -31,6 +31,8 @@ final class ForkedServer implements AutoCloseable {
     static final Path CLASSES = Path.of(System.getProperty("loopwatch.it.classes", "target/test-classes"));
     /** The it-fixtures modules: each has target/classes and its framework's jars in target/libs. */
     static final Path FIXTURES = Path.of(System.getProperty("loopwatch.it.fixtures", "../it-fixtures"));
+    /** The framework-free application code that every fixture's handlers call (it-fixtures/app). */
+    static final Path APP_CLASSES = FIXTURES.resolve("app").resolve("target").resolve("classes");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -149,6 +151,8 @@ final class ForkedServer implements AutoCloseable {
             StringBuilder cp = new StringBuilder();
             if (fixtureModule == null) {
                 cp.append(CLASSES.toAbsolutePath());
+                // The application code its handler calls (com.acme.work, the waits...): it-fixtures/app.
+                cp.append(File.pathSeparator).append(APP_CLASSES.toAbsolutePath().normalize());
                 cp.append(File.pathSeparator).append(LIBS.resolve(nettyLine).toAbsolutePath()).append(File.separator).append('*');
             } else {
                 Path module = FIXTURES.resolve(fixtureModule).toAbsolutePath().normalize();

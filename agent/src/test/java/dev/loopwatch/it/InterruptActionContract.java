@@ -1,6 +1,7 @@
 package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopwatch.fixtures.app.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,24 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * action=interrupt on a real Netty server in a forked JVM: waiting tasks end early, a task in channel I/O
- * is left alone (its channel stays open), and no interrupt flag reaches the next task on the loop: each
- * waiting endpoint queues a task behind itself that records the flag and opens a FileChannel.
+ * action=interrupt on a real server in a forked JVM ({@link ActionServer}: Netty, Vert.x web): waiting tasks
+ * (a Netty handler's, a Vert.x route handler's) end early, a task in channel I/O is left alone (its channel
+ * stays open), and no interrupt flag reaches the next task on the loop: each waiting endpoint queues a task
+ * behind itself on its loop that records the flag and opens a FileChannel.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class InterruptActionContract {
-    private final String line;
-    private final String transport;
+    private final ActionServer fixture;
     private ForkedServer server;
 
-    InterruptActionContract(String line, String transport) {
-        this.line = line;
-        this.transport = transport;
+    InterruptActionContract(ActionServer fixture) {
+        this.fixture = fixture;
     }
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.on(line, transport).agentArgs("threshold=50ms,action=interrupt").start();
+        server = fixture.builder().get().agentArgs("threshold=50ms,action=interrupt").start();
         server.warmUp();
     }
 
@@ -135,7 +135,7 @@ abstract class InterruptActionContract {
         assertTrue(notInterrupted.size() <= 1, notInterrupted.toString());
         // Said once per culprit in this JVM: by an earlier test of this class, or here.
         assertTrue(server.reports().stream().anyMatch(r -> r.get("type").asText().equals("not-interrupted")
-                && r.get("culprit").asText().startsWith(FixtureServer.class.getName() + "$Handler.spin(")));
+                && r.get("culprit").asText().startsWith(fixture.spinFrame() + "(")));
         List<JsonNode> after = server.reports().subList(before, server.reports().size());
         assertTrue(after.stream().noneMatch(r -> r.get("type").asText().equals("interrupt")), after.toString());
     }
