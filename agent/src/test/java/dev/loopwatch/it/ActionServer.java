@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 /**
  * The server that the action contracts ({@link AbortActionContract}, {@link InterruptActionContract}) fork:
- * the Netty {@link FixtureServer} on one line and transport, or a framework fixture. Each serves the same
+ * the Netty {@link FixtureServer} on one line and transport, or a Vert.x web fixture. Each serves the same
  * endpoints ({@code /abort/*}, {@code /untouched/spin}, {@code /wait/*}, {@code /spin}, {@code /thread},
  * {@code /loops}, {@code /bytes}, {@code /fast}, {@code /status}) over the same application code
  * (it-fixtures/app: {@code com.acme.work.Busy}, {@code com.acme.other.Untouched}, the waits), and answers an
@@ -20,5 +20,11 @@ record ActionServer(Supplier<ForkedServer.Builder> builder, String handlerClass,
     static ActionServer netty(String line, String transport) {
         String handler = FixtureServer.class.getName() + "$Handler";
         return new ActionServer(() -> ForkedServer.on(line, transport), handler, handler + ".spin");
+    }
+
+    /** The Vert.x web fixture of the it-fixtures module {@code module} ("vertx-4", "vertx-5"). */
+    static ActionServer vertx(String module) {
+        return new ActionServer(() -> ForkedServer.fixture(module, VertxContract.FIXTURE),
+                VertxContract.FIXTURE + "$ActionHandler", VertxContract.FIXTURE + "$Stall.spin");
     }
 }
