@@ -237,6 +237,16 @@ final class ForkedServer implements AutoCloseable {
         return JSON.readTree(get("/status"));
     }
 
+    /**
+     * The id of the last stall the watchdog has seen (stall ids count up from 1, and an interrupt, abort or
+     * stall-end report has its stall's id). Reports are written on a thread of their own, some time after the
+     * task was interrupted or aborted: an earlier test's may land after a later test counted the reports. A
+     * stall that begins after this call has a higher id.
+     */
+    long lastStallId() throws IOException, InterruptedException {
+        return status().get("stalls").asLong();
+    }
+
     /** Every report written so far, in order. */
     List<JsonNode> reports() throws IOException {
         if (!Files.exists(report)) {
