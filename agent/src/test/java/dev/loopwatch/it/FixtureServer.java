@@ -2,6 +2,8 @@ package dev.loopwatch.it;
 
 import dev.loopwatch.core.LoopWatch;
 import dev.loopwatch.core.Status;
+import dev.loopwatch.fixtures.app.BytesAgent;
+import dev.loopwatch.fixtures.app.Waits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

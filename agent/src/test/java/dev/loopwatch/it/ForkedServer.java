@@ -31,6 +31,8 @@ final class ForkedServer implements AutoCloseable {
     static final Path CLASSES = Path.of(System.getProperty("loopwatch.it.classes", "target/test-classes"));
     /** The it-fixtures modules: each has target/classes and its framework's jars in target/libs. */
     static final Path FIXTURES = Path.of(System.getProperty("loopwatch.it.fixtures", "../it-fixtures"));
+    /** The framework-free application code that every fixture's handlers call (it-fixtures/app). */
+    static final Path APP_CLASSES = FIXTURES.resolve("app").resolve("target").resolve("classes");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
@@ -160,6 +162,8 @@ final class ForkedServer implements AutoCloseable {
             StringBuilder cp = new StringBuilder();
             if (fixtureModule == null) {
                 cp.append(CLASSES.toAbsolutePath());
+                // The application code its handler calls (com.acme.work, the waits...): it-fixtures/app.
+                cp.append(File.pathSeparator).append(APP_CLASSES.toAbsolutePath().normalize());
                 Path libs = libsModule == null ? LIBS.resolve(nettyLine)
                         : FIXTURES.resolve(libsModule).resolve("target").resolve("libs");
                 cp.append(File.pathSeparator).append(libs.toAbsolutePath().normalize()).append(File.separator).append('*');
@@ -244,6 +248,16 @@ final class ForkedServer implements AutoCloseable {
     /** The agent's status as the fixture reports it. */
     JsonNode status() throws IOException, InterruptedException {
         return JSON.readTree(get("/status"));
+    }
+
+    /**
+     * The id of the last stall the watchdog has seen (stall ids count up from 1, and an interrupt, abort or
+     * stall-end report has its stall's id). Reports are written on a thread of their own, some time after the
+     * task was interrupted or aborted: an earlier test's may land after a later test counted the reports. A
+     * stall that begins after this call has a higher id.
+     */
+    long lastStallId() throws IOException, InterruptedException {
+        return status().get("stalls").asLong();
     }
 
     /** Every report written so far, in order. */

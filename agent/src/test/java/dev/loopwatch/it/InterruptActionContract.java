@@ -1,6 +1,7 @@
 package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopwatch.fixtures.app.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,24 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * action=interrupt on a real Netty server in a forked JVM: waiting tasks end early, a task in channel I/O
- * is left alone (its channel stays open), and no interrupt flag reaches the next task on the loop: each
- * waiting endpoint queues a task behind itself that records the flag and opens a FileChannel.
+ * action=interrupt on a real server in a forked JVM ({@link ActionServer}: Netty, Vert.x web): waiting tasks
+ * (a Netty handler's, a Vert.x route handler's) end early, a task in channel I/O is left alone (its channel
+ * stays open), and no interrupt flag reaches the next task on the loop: each waiting endpoint queues a task
+ * behind itself on its loop that records the flag and opens a FileChannel.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class InterruptActionContract {
-    private final String line;
-    private final String transport;
+    private final ActionServer fixture;
     private ForkedServer server;
 
-    InterruptActionContract(String line, String transport) {
-        this.line = line;
-        this.transport = transport;
+    InterruptActionContract(ActionServer fixture) {
+        this.fixture = fixture;
     }
 
     @BeforeAll
     void startServer() throws Exception {
-        server = ForkedServer.on(line, transport).agentArgs("threshold=50ms,action=interrupt").start();
+        server = fixture.builder().get().agentArgs("threshold=50ms,action=interrupt").start();
         server.warmUp();
     }
 
@@ -77,9 +77,10 @@ abstract class InterruptActionContract {
 
     @Test
     void interruptIsReportedWithTheWaitingFrame() throws Exception {
+        long lastStall = server.lastStallId();
         int before = server.reports().size();
         server.get("/wait/sleep?ms=60000");
-        List<JsonNode> reports = server.awaitReports(before, r -> r.get("type").asText().equals("interrupt"), 1, 5);
+        List<JsonNode> reports = server.awaitReports(before, r -> isType(r, "interrupt") && r.path("id").asLong() > lastStall, 1, 5);
         assertEquals(1, reports.size(), server.reports().toString());
         assertTrue(reports.get(0).get("culprit").asText().startsWith(Waits.class.getName() + ".sleep("), reports.toString());
     }
@@ -96,6 +97,7 @@ abstract class InterruptActionContract {
         try {
             Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
             assertEquals(0, mkfifo.waitFor());
+            long lastStall = server.lastStallId();
             int before = server.reports().size();
             CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -114,8 +116,11 @@ abstract class InterruptActionContract {
             assertTrue(response.body().startsWith("read 5 after "), response.body());
             assertTrue(response.body().endsWith(" open=true flag=false"), response.body());
             assertNextTaskClean();
-            List<JsonNode> reports = server.awaitReports(before, r -> true, 2, 5);
-            assertTrue(reports.stream().noneMatch(r -> r.get("type").asText().equals("interrupt")), reports.toString());
+            // The task's stall-end is written after any interrupt report of its stall.
+            List<JsonNode> ends = server.awaitReports(before, r -> isType(r, "stall-end") && r.path("id").asLong() > lastStall, 1, 5);
+            assertEquals(1, ends.size(), "the task's stall ended: " + server.reports());
+            List<JsonNode> reports = server.awaitReports(before, r -> r.path("id").asLong() > lastStall, 1, 0);
+            assertTrue(reports.stream().noneMatch(r -> isType(r, "interrupt")), reports.toString());
         } finally {
             Files.deleteIfExists(fifo);
             Files.deleteIfExists(dir);
@@ -124,20 +129,24 @@ abstract class InterruptActionContract {
 
     @Test
     void cpuBoundTaskIsReportedOnceAsNotInterruptible() throws Exception {
-        Thread.sleep(200); // reports of an earlier test's task are written asynchronously: let them land first
+        long lastStall = server.lastStallId();
         int before = server.reports().size();
         server.get("/spin?ms=150");
         server.get("/spin?ms=150");
-        List<JsonNode> ends = server.awaitReports(before, r -> r.get("type").asText().equals("stall-end"), 2, 5);
+        List<JsonNode> ends = server.awaitReports(before, r -> isType(r, "stall-end") && r.path("id").asLong() > lastStall, 2, 5);
         assertEquals(2, ends.size(), server.reports().toString());
         List<JsonNode> notInterrupted = server.awaitReports(before,
                 r -> r.get("type").asText().equals("not-interrupted"), 1, 1);
         assertTrue(notInterrupted.size() <= 1, notInterrupted.toString());
         // Said once per culprit in this JVM: by an earlier test of this class, or here.
         assertTrue(server.reports().stream().anyMatch(r -> r.get("type").asText().equals("not-interrupted")
-                && r.get("culprit").asText().startsWith(FixtureServer.class.getName() + "$Handler.spin(")));
-        List<JsonNode> after = server.reports().subList(before, server.reports().size());
-        assertTrue(after.stream().noneMatch(r -> r.get("type").asText().equals("interrupt")), after.toString());
+                && r.get("culprit").asText().startsWith(fixture.spinFrame() + "(")));
+        List<JsonNode> after = server.awaitReports(before, r -> r.path("id").asLong() > lastStall, 1, 0);
+        assertTrue(after.stream().noneMatch(r -> isType(r, "interrupt")), after.toString());
+    }
+
+    private static boolean isType(JsonNode report, String type) {
+        return report.get("type").asText().equals(type);
     }
 
     private void assertEndsEarly(String path, String suffix) throws Exception {

@@ -3,6 +3,6 @@ package dev.loopwatch.it;
 /** action=interrupt on Netty 4.1, nio. */
 class Netty41InterruptIT extends InterruptActionContract {
     Netty41InterruptIT() {
-        super("netty-4.1", "nio");
+        super(ActionServer.netty("netty-4.1", "nio"));
     }
 }

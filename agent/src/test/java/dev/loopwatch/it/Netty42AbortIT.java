@@ -3,6 +3,6 @@ package dev.loopwatch.it;
 /** action=abort on Netty 4.2, epoll. */
 class Netty42AbortIT extends AbortActionContract {
     Netty42AbortIT() {
-        super("netty-4.2", "epoll");
+        super(ActionServer.netty("netty-4.2", "epoll"));
     }
 }

@@ -4,7 +4,7 @@ import dev.loopwatch.TaskTimeoutException;
 
 /**
  * Application code under {@code abort.include=com.acme.work.}: CPU loops that never end by themselves.
- * The forked fixture server calls them from its Netty handler.
+ * The forked fixture servers (the Netty one of the agent tests, the Vert.x ones) call them from their handlers.
  */
 public final class Busy {
     /** Bumped by the finally block of {@link #foreverWithCleanup()}: it must run although the task was aborted. */
