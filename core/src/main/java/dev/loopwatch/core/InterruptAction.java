@@ -1,6 +1,7 @@
 package dev.loopwatch.core;
 
 import dev.loopwatch.bridge.LoopSlot;
+import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.report.ReportType;
 
 import java.util.HashSet;
@@ -19,6 +20,9 @@ final class InterruptAction extends StallAction {
 
     InterruptAction(Watchdog watchdog) {
         super(watchdog);
+        // Before any loop registers (the engine makes its watchdog before it instruments anything): from now
+        // on every task's end clears a flag this action set, so that it never reaches the next task.
+        Loops.enableInterrupts();
     }
 
     @Override
