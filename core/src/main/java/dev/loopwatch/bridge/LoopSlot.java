@@ -25,6 +25,25 @@ public final class LoopSlot extends LoopSlotFields {
     /** The kind of a Netty {@code DefaultEventExecutor} thread (watched only with {@code executors=on}). */
     public static final String EXECUTOR = "executor";
 
+    /**
+     * Whether {@code action=interrupt} is on in this JVM: only then do {@link #tryBegin()} and {@link #end()}
+     * look at {@code interruptSeq}. Set once, by {@link Loops#enableInterrupts()} before any loop registers,
+     * and never cleared (a flag set before could otherwise outlive its task).
+     *
+     * <p>Why a plain static: it costs one load from a line nobody writes (so it stays hot in every core's
+     * cache) and a branch never taken under the other actions (C2 then compiles the taken side as an
+     * uncommon trap), where the opaque load of {@code interruptSeq} it saves is also a compiler barrier (C2
+     * wraps opaque accesses in CPU-order membars) and touches a second line of the slot. A
+     * {@code static final} would fold away entirely, but is decided when the class initializes, which the
+     * engine does not control in the bootstrap loader (nor in a test JVM that runs one engine after
+     * another); a {@code MutableCallSite} would fold too, at the price of method-handle calls on every task
+     * until C2 compiles them, and of deoptimizing every loop when it flips. Nothing needs it to be
+     * volatile: it is written under the registration lock before any loop registers, and a loop thread
+     * finds its slot only through {@code Loops.byId}, which a registration (under that lock) wrote after it
+     * and the start of every task reads (volatile).
+     */
+    static boolean interrupts;
+
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -48,7 +67,7 @@ public final class LoopSlot extends LoopSlotFields {
         if ((s & 1L) != 0) {
             return false;
         }
-        if ((long) INTERRUPT.getOpaque(this) != 0L) {
+        if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt(); // an interrupt of an earlier task raced with its end: never let it reach this one
         }
         SEQ.setOpaque(this, s + 1);
@@ -57,13 +76,14 @@ public final class LoopSlot extends LoopSlotFields {
 
     /**
      * Marks the task begun by a successful {@link #tryBegin()} as ended. Called on the loop thread only.
-     * The common path is one more opaque load: only when the watchdog interrupted this thread during the
-     * task is its interrupt flag cleared, so that it never reaches the next task (a pending flag closes
-     * the next {@code FileChannel} the thread uses).
+     * Under action=interrupt the common path is one more opaque load (under the other actions, the test of
+     * {@link #interrupts} only): only when the watchdog interrupted this thread during the task is its
+     * interrupt flag cleared, so that it never reaches the next task (a pending flag closes the next
+     * {@code FileChannel} the thread uses).
      */
     public void end() {
         SEQ.setOpaque(this, seq + 1);
-        if ((long) INTERRUPT.getOpaque(this) != 0L) {
+        if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt();
         }
     }
@@ -215,9 +235,9 @@ abstract class LoopSlotRightPad extends LoopSlotSeq {
 
 /**
  * Read-only fields, after the padding, the handler (written only at framework dispatch points) and the
- * action fields: written rarely (by the watchdog when a task overruns), read by the loop thread once per
- * task end ({@code interruptSeq}) or only on the slow path of an injected check ({@code abortSeq}), so
- * they can share a line with the read-only ones.
+ * action fields: written rarely (by the watchdog when a task overruns), read by the loop thread at each
+ * task's start and end under action=interrupt only ({@code interruptSeq}) or only on the slow path of an
+ * injected check ({@code abortSeq}), so they can share a line with the read-only ones.
  */
 abstract class LoopSlotFields extends LoopSlotRightPad {
     /** The odd seq of the task asked to abort, or 0. */

@@ -192,6 +192,16 @@ public final class Loops {
         return slot;
     }
 
+    /**
+     * Turns on the loop threads' side of {@code action=interrupt}: from now on each task's start and end
+     * clear an interrupt the watchdog made during a task (see {@link LoopSlot#interrupts}). Called once, when
+     * the engine is made, before any loop registers; under the registration lock, so that every loop that
+     * registers later sees it. There is no way back.
+     */
+    public static synchronized void enableInterrupts() {
+        LoopSlot.interrupts = true;
+    }
+
     /** Forgets a loop: its thread left {@code run()} or died. */
     public static synchronized void unregister(LoopSlot slot) {
         LoopSlot[] slots = byId;

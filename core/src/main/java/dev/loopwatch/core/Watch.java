@@ -1,0 +1,23 @@
+package dev.loopwatch.core;
+
+import java.util.List;
+
+/** What the watchdog remembers of one loop; touched by the watchdog thread only. */
+final class Watch {
+    long seq = -1;
+    long lastSeen;
+    long start;
+    long stallId;
+    String task;
+    StackTraceElement culprit;
+    List<StackTraceElement> stack;
+
+    // What the stall action (StallAction) did during this task; reset when the task ends.
+    /** The task asked to abort (its odd seq), or 0; and when it was last asked. */
+    long abortSeq;
+    long abortAt;
+    /** When the loop thread was last interrupted during this stall (0: not yet). */
+    long interruptAt;
+    /** When a stack was last taken to decide on an interrupt: at most one per REPEAT_NANOS. */
+    long interruptLookedAt;
+}
