@@ -152,6 +152,11 @@ public final class LoopSlot extends LoopSlotFields {
         return stack;
     }
 
+    /** Whether a check has thrown into task {@code taskSeq} (watchdog only). */
+    public boolean threwInto(long taskSeq) {
+        return (long) ABORTED.getAcquire(this) == taskSeq;
+    }
+
     /** Withdraws a request that was not taken up (watchdog only; the task ended). */
     public void cancelAbort(long taskSeq) {
         ABORT.compareAndSet(this, taskSeq, 0L);

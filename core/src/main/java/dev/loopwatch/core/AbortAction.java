@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code action=abort}: a stalled task is asked to stop at its next check injected into application code
- * (bridge {@link Abort}), and asked again every {@link #REPEAT_NANOS} while it still runs.
+ * (bridge {@link Abort}), and asked again while it still runs (see {@link #stallGoesOn}).
  */
 final class AbortAction extends StallAction {
     /**
@@ -50,10 +50,17 @@ final class AbortAction extends StallAction {
         watchdog.emit(ReportType.ABORT, slot, w, now - w.start);
     }
 
-    /** Asks again every {@link #REPEAT_NANOS} while the same task runs. */
+    /**
+     * Asks again while the same task runs: every {@link #REPEAT_NANOS} until a check has thrown into it, then
+     * once per threshold (at least {@link #REPEAT_NANOS}). The exception's way out (catch and finally blocks,
+     * the pipeline's {@code exceptionCaught} answering the request) runs checked code too and gets a whole
+     * budget of its own: asked again after 10 ms, a second exception hit a handler's {@code exceptionCaught}
+     * on a cold JVM, and the request went unanswered.
+     */
     @Override
     void stallGoesOn(LoopSlot slot, Watch w, long seq, long now) {
-        if (now - w.abortAt >= REPEAT_NANOS) {
+        long interval = slot.threwInto(seq) ? Math.max(REPEAT_NANOS, watchdog.thresholdNanos()) : REPEAT_NANOS;
+        if (now - w.abortAt >= interval) {
             requestAbort(slot, w, seq, now);
         }
     }

@@ -111,6 +111,19 @@ class WatchdogActionsTest {
     }
 
     @Test
+    void theWayOutOfAnAbortGetsAWholeThresholdBeforeTheNextOne() throws Exception {
+        start(Action.ABORT);
+        List<Throwable> thrown = runTasks(List.of(() -> {
+            try {
+                checkedSpin(-1);
+            } catch (TaskTimeoutException e) {
+                checkedSpin(15); // answering the request: checked code, half the 30 ms threshold
+            }
+        }));
+        assertEquals(null, thrown.get(0)); // asked again after 10 ms, it would have thrown here
+    }
+
+    @Test
     void abortNeverThrowsInsideAClassInitializer() throws Exception {
         start(Action.ABORT);
         List<Throwable> thrown = runTasks(List.of(() -> {
