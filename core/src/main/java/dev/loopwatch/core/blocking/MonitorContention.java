@@ -37,7 +37,18 @@ final class MonitorContention {
             rs.setReuse(true);
             rs.onEvent(EVENT, event -> accept(drain, event));
             rs.onError(t -> Diagnostics.error("contended-monitor stream", t));
-            rs.startAsync();
+            // Not startAsync(): its thread is not a daemon (JDK 17 and 25), so a program whose main() returns
+            // would never exit under the agent. The stream runs on a daemon thread of loopwatch's own instead.
+            Thread thread = new Thread(() -> {
+                try {
+                    rs.start();
+                } catch (Throwable t) {
+                    Diagnostics.error("contended-monitor stream", t);
+                }
+            }, "loopwatch-jfr");
+            thread.setDaemon(true);
+            thread.setContextClassLoader(null);
+            thread.start();
             stream = rs;
         } catch (Throwable t) {
             Diagnostics.once("jfr", "loopwatch: contended synchronized on loops is not reported: JFR could not start ("
