@@ -74,9 +74,7 @@ abstract class ExecutorGroupContract {
     @AfterEach
     void agentsHadNoError() throws Exception {
         for (ForkedServer server : new ForkedServer[] {watched, unwatched}) {
-            JsonNode status = server.status();
-            assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
-            assertTrue(status.get("running").asBoolean(), "watchdog running");
+            server.assertAgentHealthy();
         }
     }
 

@@ -260,6 +260,14 @@ final class ForkedServer implements AutoCloseable {
         Thread.sleep(200);
     }
 
+    /** Fails unless the agent counted no error of its own and its watchdog still runs (every IT, after each test). */
+    void assertAgentHealthy() throws IOException, InterruptedException {
+        JsonNode status = status();
+        org.junit.jupiter.api.Assertions.assertEquals(0, status.get("errors").asLong(),
+                "loopwatch's own error count; stderr:\n" + stderr());
+        org.junit.jupiter.api.Assertions.assertTrue(status.get("running").asBoolean(), "watchdog running");
+    }
+
     /** The agent's status as the fixture reports it. */
     JsonNode status() throws IOException, InterruptedException {
         return JSON.readTree(get("/status"));

@@ -50,8 +50,7 @@ abstract class InterruptActionContract {
 
     @AfterEach
     void agentHadNoError() throws Exception {
-        JsonNode status = server.status();
-        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
+        server.assertAgentHealthy();
     }
 
     @Test

@@ -49,9 +49,7 @@ abstract class NettyAgentContract {
 
     @AfterEach
     void agentHadNoError() throws Exception {
-        JsonNode status = server.status();
-        assertEquals(0, status.get("errors").asLong(), "loopwatch's own error count; stderr:\n" + server.stderr());
-        assertTrue(status.get("running").asBoolean(), "watchdog running");
+        server.assertAgentHealthy();
     }
 
     @Test
