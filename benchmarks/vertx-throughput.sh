@@ -5,8 +5,10 @@
 #
 # Builds the agent and the Vert.x 5 fixture (reactor build, never installed), then runs `pairs` rounds; each
 # round runs HelloThroughput (server + in-process Vert.x client, one JVM) once without and once with
-# -javaagent (order alternating per round), `seconds` measured after a 5 s warm-up. Prints every run, the
-# per-round ratios and the median ratio (with agent / without). Set VERTX=vertx-4 for Vert.x 4.5,
+# -javaagent (order alternating per round), `seconds` measured after the warm-up: at least WARMUP seconds
+# (default 10), then until the JIT has settled (under 20 ms of compilation in 2 s). A fixed 5 s warm-up
+# measured the agent's longer warm-up (it retransforms classes at start-up, which are compiled again).
+# Prints every run, the per-round ratios and the median ratio (with agent / without). Set VERTX=vertx-4 for Vert.x 4.5,
 # AGENT_ARGS=log=off,tick=5ms to try other agent options (default log=off). PRIO (default "chrt -r 10",
 # real-time round-robin as in run-all.sh, so that other work on a shared machine does not decide the
 # ratio; PRIO= runs at normal priority). The JVM's own threads, the agent's included, inherit it.
@@ -26,9 +28,10 @@ CP="it-fixtures/$MODULE/target/classes:it-fixtures/$MODULE/target/libs/*"
 run() { # $1 = "on" or "off"
   local args=()
   [[ $1 == on ]] && args+=("-javaagent:$AGENT=${AGENT_ARGS:-log=off}")
-  $PRIO "$JAVA" -Xmx256m "${args[@]}" -cp "$CP" dev.loopwatch.fixtures.vertx.HelloThroughput 5 "$SECONDS_MEASURED" "$CONNECTIONS" \
+  $PRIO "$JAVA" -Xmx256m "${args[@]}" -cp "$CP" dev.loopwatch.fixtures.vertx.HelloThroughput "$WARMUP" "$SECONDS_MEASURED" "$CONNECTIONS" \
     | sed -n 's/^RPS=//p'
 }
+WARMUP=${WARMUP:-10}
 ratios=()
 printf '| round | without agent (req/s) | with agent (req/s) | ratio |\n|---|---|---|---|\n'
 for ((i = 1; i <= PAIRS; i++)); do

@@ -14,9 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."   # the repository root: every path below is relative to it
 
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-AGENT=agent/target/loopwatch-agent.jar
-CLASSPATH_DEMO="examples/target/classes:examples/target/lib/*"
+. examples/lib.sh
 OUT=examples/target/actions
 CLIENT_LOG=$OUT/client.log
 THRESHOLD=50ms
@@ -25,51 +23,18 @@ THRESHOLD=50ms
 # on a loaded machine is reported, not aborted.
 ABORT_INCLUDE=dev.loopwatch.examples.netty.DemoHandler
 
-say() { printf '\n==> %s\n' "$*"; }
-die() { printf '\nactions.sh: %s\n' "$*" >&2; exit 1; }
 client() { "$JAVA" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoClient "$@" | tee -a "$CLIENT_LOG"; }
 
-# --- 0. prerequisites -------------------------------------------------------------------------------
-command -v "$JAVA" >/dev/null 2>&1 || die "no '$JAVA': install JDK 17 or later, or set JAVA_HOME"
-java_version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-[ "${java_version%%.*}" -ge 17 ] 2>/dev/null || die "JDK 17 or later needed; $JAVA is version '${java_version}'"
-
-# --- 1. build -----------------------------------------------------------------------------------------
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to build the agent and the demo"
-    say "Building loopwatch core, the agent and the examples (mvn -q install -DskipTests -pl examples -am)"
-    build_log=$(mktemp "${TMPDIR:-/tmp}/loopwatch-actions-build.XXXXXX")
-    if ! mvn --batch-mode -q -DskipTests install -pl examples -am >"$build_log" 2>&1; then
-        cat "$build_log" >&2
-        rm -f "$build_log"
-        die "the build failed (Maven's output is above)"
-    fi
-    rm -f "$build_log"
-fi
-[ -f "$AGENT" ] || die "the agent jar is missing: $AGENT (build it with: mvn -q install -DskipTests)"
-[ -f examples/target/classes/dev/loopwatch/examples/netty/DemoServer.class ] && [ -d examples/target/lib ] \
-    || die "the examples are not built: run without SKIP_BUILD=1"
+# --- 1. prerequisites and build ---------------------------------------------------------------------
+require_jdk
+build_examples
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
 : > "$CLIENT_LOG"
 
 # --- 2. the server, under the agent with one action -----------------------------------------------
-SERVER_PID=""
 SERVER_LOG=""
-URL=""
-stop_server() {
-    [ -n "$SERVER_PID" ] || return 0
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
 
 # start_server <name> <agent options>: starts DemoServer on a free port and sets URL. Its whole output goes to
 # $OUT/<name>-server.log; the terminal shows loopwatch's report lines (headline, task, culprit), not the stacks.
@@ -83,14 +48,7 @@ start_server() {
         > >(tee "$SERVER_LOG" | grep --line-buffered -E '(WARN|INFO) loopwatch -|^    (task|culprit): ' \
             | sed -u 's/^/  server | /') 2>&1 &
     SERVER_PID=$!
-    URL=""
-    for _ in $(seq 300); do   # up to 30 s: the server waits for the agent's instrumentation before it binds
-        URL=$(sed -n 's|^listening on \(http://[0-9.]*:[0-9]*\)$|\1|p' "$SERVER_LOG" | head -n 1)
-        [ -n "$URL" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "the server exited before it listened (its output is above)"; }
-        sleep 0.1
-    done
-    [ -n "$URL" ] || die "the server did not print 'listening on ...' within 30 s (see $SERVER_LOG)"
+    await_listening "$SERVER_LOG"
 }
 
 warm_up() { # the heading of the warm-up step, for action $1

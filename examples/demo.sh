@@ -10,58 +10,23 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."   # the repository root: every path below is relative to it
 
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-AGENT=agent/target/loopwatch-agent.jar
-CLASSPATH_DEMO="examples/target/classes:examples/target/lib/*"
+. examples/lib.sh
 OUT=examples/target/demo
 REPORT=$OUT/loopwatch-report.jsonl
 SERVER_LOG=$OUT/server.log
 THRESHOLD=50ms
 
-say() { printf '\n==> %s\n' "$*"; }
-die() { printf '\ndemo.sh: %s\n' "$*" >&2; exit 1; }
 client() { "$JAVA" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoClient "$@"; }
 
-# --- 0. prerequisites -------------------------------------------------------------------------------
-command -v "$JAVA" >/dev/null 2>&1 || die "no '$JAVA': install JDK 17 or later, or set JAVA_HOME"
-java_version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-[ "${java_version%%.*}" -ge 17 ] 2>/dev/null || die "JDK 17 or later needed; $JAVA is version '${java_version}'"
-
-# --- 1. build -----------------------------------------------------------------------------------------
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to build the agent and the demo"
-    say "Building loopwatch core, the agent and the examples (mvn -q install -DskipTests -pl examples -am)"
-    build_log=$(mktemp "${TMPDIR:-/tmp}/loopwatch-demo-build.XXXXXX")
-    if ! mvn --batch-mode -q -DskipTests install -pl examples -am >"$build_log" 2>&1; then
-        cat "$build_log" >&2
-        rm -f "$build_log"
-        die "the build failed (Maven's output is above)"
-    fi
-    rm -f "$build_log"
-fi
-[ -f "$AGENT" ] || die "the agent jar is missing: $AGENT (build it with: mvn -q install -DskipTests)"
-[ -f examples/target/classes/dev/loopwatch/examples/netty/DemoServer.class ] && [ -d examples/target/lib ] \
-    || die "the examples are not built: run without SKIP_BUILD=1"
+# --- 1. prerequisites and build ---------------------------------------------------------------------
+require_jdk
+build_examples
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
 : > "$SERVER_LOG"   # exists before tee opens it, so the wait below can read it at once
 
 # --- 2. start the server under the agent ----------------------------------------------------------
-SERVER_PID=""
-stop_server() {
-    [ -n "$SERVER_PID" ] || return 0
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
-
 say "Starting DemoServer under the agent, on a free port. Its output (the agent's reports included) is shown as is:"
 server_cmd=("$JAVA" "-javaagent:$AGENT=threshold=$THRESHOLD,report=$REPORT" -cp "$CLASSPATH_DEMO"
             dev.loopwatch.examples.netty.DemoServer 0)
@@ -70,14 +35,8 @@ printf "    \$ %s -javaagent:%s=threshold=%s,report=%s -cp '%s' dev.loopwatch.ex
 "${server_cmd[@]}" > >(tee "$SERVER_LOG") 2>&1 &   # on the terminal as it happens, and in server.log
 SERVER_PID=$!
 
-url=""
-for _ in $(seq 300); do   # up to 30 s: the server waits for the agent's instrumentation before it binds
-    url=$(sed -n 's|^listening on \(http://[0-9.]*:[0-9]*\)$|\1|p' "$SERVER_LOG" | head -n 1)
-    [ -n "$url" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited before it listened (its output is above)"
-    sleep 0.1
-done
-[ -n "$url" ] || die "the server did not print 'listening on ...' within 30 s"
+await_listening "$SERVER_LOG"
+url=$URL
 
 # --- 3. requests --------------------------------------------------------------------------------------
 # One client JVM sends every request (through kept-alive connections, so only the first pays for the

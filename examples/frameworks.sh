@@ -12,9 +12,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 FRAMEWORK=${1:-vertx}
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-AGENT=agent/target/loopwatch-agent.jar
-CP="examples/target/classes:examples/target/lib/*"
+. examples/lib.sh
+CP=$CLASSPATH_DEMO
 OUT=examples/target/$FRAMEWORK
 case "$FRAMEWORK" in
   vertx) MAIN=dev.loopwatch.examples.vertx.VertxDemo; PORT=8081 ;;
@@ -22,16 +21,13 @@ case "$FRAMEWORK" in
   grpc) MAIN=dev.loopwatch.examples.grpc.GrpcDemo; PORT=8083 ;;
   *) echo "usage: $0 vertx|webflux|grpc" >&2; exit 2 ;;
 esac
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "==> building the agent and the examples (mvn -q package -DskipTests -pl examples -am)"
-  mvn --batch-mode -q -DskipTests package -pl examples -am
-fi
+require_jdk
+build_examples
 mkdir -p "$OUT"; rm -f "$OUT/report.jsonl"
 ARGS=(); [ "$FRAMEWORK" = grpc ] && ARGS=(server "$PORT") || ARGS=("$PORT")
 echo "==> $MAIN under -javaagent:$AGENT=threshold=50ms"
 "$JAVA" "-javaagent:$AGENT=threshold=50ms,report=$OUT/report.jsonl" -cp "$CP" "$MAIN" "${ARGS[@]}" >"$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+SERVER_PID=$!
 call() { # endpoint (fast, sleep, spin, parallel)
   if [ "$FRAMEWORK" = grpc ]; then
     local m; m="$(tr '[:lower:]' '[:upper:]' <<<"${1:0:1}")${1:1}"

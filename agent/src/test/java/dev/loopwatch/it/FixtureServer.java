@@ -1,7 +1,6 @@
 package dev.loopwatch.it;
 
 import dev.loopwatch.core.LoopWatch;
-import dev.loopwatch.core.Status;
 import dev.loopwatch.fixtures.app.BytesAgent;
 import dev.loopwatch.fixtures.app.Waits;
 import io.netty.bootstrap.ServerBootstrap;
@@ -224,24 +223,7 @@ public final class FixtureServer {
 
         static String status() {
             LoopWatch engine = LoopWatch.current();
-            if (engine == null) {
-                return "{\"running\":false}";
-            }
-            Status s = engine.status();
-            return "{\"running\":" + s.running() + ",\"instrumented\":" + s.instrumented() + ",\"errors\":" + s.errors() + ",\"stalls\":" + s.stalls()
-                    + ",\"loops\":" + s.loops() + ",\"blocking\":" + s.blockingCalls() + ",\"dropped\":" + s.dropped() + ",\"log\":\"" + s.log()
-                    + "\",\"instrumentations\":{" + instrumentations(s) + "}}";
-        }
-
-        private static String instrumentations(Status s) {
-            StringBuilder b = new StringBuilder();
-            s.instrumentations().forEach((line, types) -> {
-                if (b.length() > 0) {
-                    b.append(',');
-                }
-                b.append('"').append(line).append("\":").append(types.size());
-            });
-            return b.toString();
+            return engine == null ? "{\"running\":false}" : engine.status().toJson();
         }
     }
 

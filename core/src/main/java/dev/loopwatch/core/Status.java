@@ -1,5 +1,7 @@
 package dev.loopwatch.core;
 
+import dev.loopwatch.core.report.JsonLinesSink;
+
 import java.util.List;
 import java.util.Map;
 
@@ -22,4 +24,38 @@ import java.util.Map;
 public record Status(boolean running, boolean instrumented, int loops, long stalls, long reports, long dropped, long errors,
                      Map<String, String> failures, Map<String, List<String>> instrumentations, String log,
                      long blockingCalls, long allowedCalls) {
+
+    /**
+     * The counters as one JSON object, for a health endpoint: {@code running}, {@code instrumented},
+     * {@code errors}, {@code stalls}, {@code reports}, {@code dropped}, {@code loops}, {@code blocking},
+     * {@code allowed}, {@code log} and {@code instrumentations} (each library line with the number of types
+     * instrumented for it). The failures' texts are left out: they are in the log once each.
+     */
+    public String toJson() {
+        StringBuilder b = new StringBuilder(256);
+        b.append("{\"running\":").append(running)
+                .append(",\"instrumented\":").append(instrumented)
+                .append(",\"errors\":").append(errors)
+                .append(",\"stalls\":").append(stalls)
+                .append(",\"reports\":").append(reports)
+                .append(",\"dropped\":").append(dropped)
+                .append(",\"loops\":").append(loops)
+                .append(",\"blocking\":").append(blockingCalls)
+                .append(",\"allowed\":").append(allowedCalls)
+                .append(",\"log\":");
+        if (log == null) {
+            b.append("null");
+        } else {
+            JsonLinesSink.string(b, log);
+        }
+        b.append(",\"instrumentations\":{");
+        String sep = "";
+        for (Map.Entry<String, List<String>> line : instrumentations.entrySet()) {
+            b.append(sep);
+            JsonLinesSink.string(b, line.getKey());
+            b.append(':').append(line.getValue().size());
+            sep = ",";
+        }
+        return b.append("}}").toString();
+    }
 }

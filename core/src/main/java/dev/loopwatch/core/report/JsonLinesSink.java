@@ -81,7 +81,8 @@ public final class JsonLinesSink implements ReportSink {
         return b.append("]}").toString();
     }
 
-    private static void string(StringBuilder b, String s) {
+    /** Appends {@code s} as a JSON string literal, quoted and escaped. */
+    public static void string(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class ReportTable {
     private static final String STRING = "\"((?:[^\"\\\\]|\\\\.)*)\"";
+    private static final String ROW = "  %-4s %-13s %-16s %9s  %s%n";
 
     private ReportTable() {
     }
@@ -28,11 +30,11 @@ public final class ReportTable {
             System.exit(2);
         }
         List<String> lines = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
-        System.out.printf("  %-4s %-10s %-16s %9s  %s%n", "id", "type", "thread", "elapsed", "culprit");
+        System.out.printf(ROW, "id", "type", "thread", "time", "culprit");
         for (String line : lines) {
             if (!line.isBlank()) {
-                System.out.printf("  %-4s %-10s %-16s %9s  %s%n", number(line, "id"), string(line, "type"),
-                        string(line, "thread"), number(line, "elapsedMs") + " ms", culprit(line));
+                System.out.printf(ROW, number(line, "id"), string(line, "type"), string(line, "thread"), time(line),
+                        culprit(line));
             }
         }
         System.out.println("  (" + lines.size() + " reports; each line of the file also has time, thresholdMs, task and the sampled stack)");
@@ -46,6 +48,15 @@ public final class ReportTable {
     static String number(String json, String field) {
         Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.]+)").matcher(json);
         return m.find() ? m.group(1) : "?";
+    }
+
+    /** A stall's run time so far ({@code elapsedMs}), or how long a blocking call took ({@code durationMs}). */
+    static String time(String json) {
+        String ms = number(json, "elapsedMs");
+        if ("?".equals(ms)) {
+            ms = number(json, "durationMs");
+        }
+        return "?".equals(ms) ? "?" : String.format(Locale.ROOT, "%.1f ms", Double.parseDouble(ms));
     }
 
     static String culprit(String json) {
