@@ -54,7 +54,7 @@ public final class DetectionLatencyRun {
             long[][] longRuns = runAll(loop, longTasks, threshold + TimeUnit.MILLISECONDS.toNanos(20));
             long[][] shortRuns = runAll(loop, shortTasks, threshold * 8 / 10);
             Thread.sleep(500); // reports are delivered on the reporter thread: let the last ones arrive
-            print(threshold, anchor, longRuns, shortRuns, new ArrayList<>(stalls));
+            print(threshold, anchor, longRuns, shortRuns, new ArrayList<>(stalls), engine.status().unobserved());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
@@ -111,7 +111,7 @@ public final class DetectionLatencyRun {
      * be off by half the gap, which is one of the things measured here.
      */
     private static void print(long threshold, ClockAnchor anchor, long[][] longRuns, long[][] shortRuns,
-                              List<Report> stalls) {
+                              List<Report> stalls, long unobserved) {
         int[] longHits = new int[longRuns.length];
         double[] firstLatency = new double[longRuns.length];
         int onShort = 0;
@@ -145,8 +145,8 @@ public final class DetectionLatencyRun {
         }
         int missed = longRuns.length - found;
         Stats s = new Stats(java.util.Arrays.copyOf(latencies, Math.max(found, 1)));
-        System.out.printf(Locale.ROOT, "| %d ms | %d/%d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d × %d ms: %d |%n",
-                threshold / 1_000_000, found, longRuns.length, s.min(), s.percentile(50), s.percentile(90),
+        System.out.printf(Locale.ROOT, "| %d ms | %d/%d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d × %d ms: %d |%n",
+                threshold / 1_000_000, found, longRuns.length, unobserved, s.min(), s.percentile(50), s.percentile(90),
                 s.percentile(99), s.max(), early, duplicates, unmatched, shortRuns.length,
                 threshold * 8 / 10 / 1_000_000, onShort);
         System.out.flush();

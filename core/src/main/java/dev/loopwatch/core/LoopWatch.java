@@ -145,7 +145,8 @@ public final class LoopWatch {
 
     /** A snapshot of what loopwatch did so far. */
     public Status status() {
-        return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), reporter.delivered(),
+        return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),
+                reporter.delivered(),
                 reporter.dropped(), Diagnostics.errors(), Diagnostics.failures(), Instrumentations.applied(),
                 logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed());
     }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param instrumented    whether the agent finished installing its instrumentations
  * @param loops           loop threads watched now
  * @param stalls          stalls seen since start
+ * @param unobserved      tasks that may have run past the threshold while the watchdog got no CPU (not
+ *                        reported: the watchdog was not there to see them)
  * @param reports         reports delivered to the sinks
  * @param dropped         reports dropped because the sinks fell behind
  * @param errors          loopwatch's own faults (zero in a healthy run)
@@ -21,13 +23,13 @@ import java.util.Map;
  * @param blockingCalls   blocking calls seen on loops (reported, credited to a report, or allowed)
  * @param allowedCalls    of those, the calls inside allow-listed methods
  */
-public record Status(boolean running, boolean instrumented, int loops, long stalls, long reports, long dropped, long errors,
+public record Status(boolean running, boolean instrumented, int loops, long stalls, long unobserved, long reports, long dropped, long errors,
                      Map<String, String> failures, Map<String, List<String>> instrumentations, String log,
                      long blockingCalls, long allowedCalls) {
 
     /**
      * The counters as one JSON object, for a health endpoint: {@code running}, {@code instrumented},
-     * {@code errors}, {@code stalls}, {@code reports}, {@code dropped}, {@code loops}, {@code blocking},
+     * {@code errors}, {@code stalls}, {@code unobserved}, {@code reports}, {@code dropped}, {@code loops}, {@code blocking},
      * {@code allowed}, {@code log} and {@code instrumentations} (each library line with the number of types
      * instrumented for it). The failures' texts are left out: they are in the log once each.
      */
@@ -37,6 +39,7 @@ public record Status(boolean running, boolean instrumented, int loops, long stal
                 .append(",\"instrumented\":").append(instrumented)
                 .append(",\"errors\":").append(errors)
                 .append(",\"stalls\":").append(stalls)
+                .append(",\"unobserved\":").append(unobserved)
                 .append(",\"reports\":").append(reports)
                 .append(",\"dropped\":").append(dropped)
                 .append(",\"loops\":").append(loops)

@@ -7,6 +7,8 @@ final class Watch {
     long seq = -1;
     long lastSeen;
     long start;
+    /** The tick before the current task was first seen: it cannot have started earlier. */
+    long earliestStart;
     long stallId;
     String task;
     StackTraceElement culprit;

@@ -36,6 +36,7 @@ final class Watchdog implements Runnable {
     private final Consumer<Report> out;
     private final StallAction action;
     private final AtomicLong stalls = new AtomicLong();
+    private final AtomicLong unobserved = new AtomicLong();
     private volatile boolean running = true;
     private volatile long ticksDone;
     private volatile Thread thread;
@@ -139,6 +140,11 @@ final class Watchdog implements Runnable {
         return stalls.get();
     }
 
+    /** Tasks that may have run past the threshold while the watchdog itself got no CPU: not reported. */
+    long unobserved() {
+        return unobserved.get();
+    }
+
     /** One tick: look at every loop. Package-private so tests can drive it with their own clock. */
     void scan(long now) {
         LoopSlot[] live = Loops.live();
@@ -198,11 +204,17 @@ final class Watchdog implements Runnable {
                 long end = w.lastSeen + (now - w.lastSeen) / 2;
                 emit(ReportType.STALL_END, slot, w, end - w.start);
                 w.stallId = 0;
+            } else {
+                long missed = possiblyMissed(w, seq, now);
+                if (missed > 0) {
+                    unobserved(slot, missed);
+                }
             }
             action.taskEnded(slot, w);
             w.seq = seq;
             if ((seq & 1L) != 0) {
                 w.start = startEstimate(w.lastSeen, now);
+                w.earliestStart = w.lastSeen;
             }
         } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
             stall(slot, w, seq, now);
@@ -210,6 +222,38 @@ final class Watchdog implements Runnable {
             action.stallGoesOn(slot, w, seq, now);
         }
         w.lastSeen = now;
+    }
+
+    /**
+     * How many tasks may have crossed the threshold unseen, now that the counter moved from {@code w.seq} to
+     * {@code seq}. The task seen running, not reported: if it may have lasted the threshold plus two ticks
+     * (from the tick before it was first seen to now); with ticks on time it would then have been seen
+     * past the threshold, so this takes a gap in the watchdog's ticks at its start (where the start estimate
+     * is kept late on purpose, see {@link #startEstimate}) or at its end. And of the whole tasks (start and
+     * end) that fell between the two ticks, as many as the gap has room for tasks of the threshold's length.
+     * (-1 is a loop not seen before.)
+     */
+    private long possiblyMissed(Watch w, long seq, long now) {
+        if (w.seq < 0) {
+            return 0;
+        }
+        boolean seenRunning = (w.seq & 1L) != 0;
+        long missed = seenRunning && now - w.earliestStart >= thresholdNanos + 2 * tickNanos ? 1 : 0;
+        long wholeTasks = (seq - w.seq - (seenRunning ? 1 : 0)) / 2;
+        return missed + Math.min(wholeTasks, (now - w.lastSeen) / thresholdNanos);
+    }
+
+    /**
+     * A task may have crossed the threshold while the watchdog did not get a CPU (an overloaded machine, or
+     * loops at a higher real-time priority than the watchdog). It cannot be reported (no stack, no length);
+     * it is counted, and said once, so that a quiet log is not taken for a healthy one.
+     */
+    private void unobserved(LoopSlot slot, long tasks) {
+        unobserved.addAndGet(tasks);
+        Diagnostics.once("watchdog-late", "loopwatch: the watchdog's ticks came late (its thread got no CPU in time),"
+                + " so a task on " + slot.thread().getName() + " may have run past the threshold unreported."
+                + " Status.unobserved counts such tasks; if it grows, the machine is overloaded or the watchdog runs"
+                + " at a lower priority than the loops (e.g. a real-time scheduling policy)");
     }
 
     /**

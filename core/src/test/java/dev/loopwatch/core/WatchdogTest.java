@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -125,5 +127,102 @@ class WatchdogTest {
         int before = Loops.live().length;
         runAsLoopTask(() -> { }, true);
         assertEquals(before, Loops.live().length);
+    }
+
+    @Test
+    void taskThatMayHaveCrossedTheThresholdDuringAWatchdogGapIsCountedNotReported() throws Exception {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        try (ScriptedLoop loop = new ScriptedLoop()) {
+            long t = System.nanoTime();
+            watchdog.scan(t);
+            loop.step(() -> loop.slot = Loops.beginTask());
+            watchdog.scan(t + ms); // seen running: 0.5 ms old
+            watchdog.scan(t + 2 * ms);
+            loop.step(() -> loop.slot.end());
+            watchdog.scan(t + 60 * ms); // a 58 ms gap: it ran 1-59 ms, the threshold is 40 ms
+            assertEquals(1, watchdog.unobserved());
+
+            // The same with ticks on time: a 10 ms task is neither reported nor counted.
+            loop.step(() -> loop.slot = Loops.beginTask());
+            watchdog.scan(t + 61 * ms);
+            loop.step(() -> loop.slot.end());
+            watchdog.scan(t + 71 * ms);
+            assertEquals(1, watchdog.unobserved());
+
+            // A whole task between two ticks 50 ms apart: it may have run for up to 50 ms.
+            loop.step(() -> {
+                loop.slot = Loops.beginTask();
+                loop.slot.end();
+            });
+            watchdog.scan(t + 121 * ms);
+            assertEquals(2, watchdog.unobserved());
+
+            // The same in a gap shorter than the threshold cannot hide a stall.
+            loop.step(() -> {
+                loop.slot = Loops.beginTask();
+                loop.slot.end();
+            });
+            watchdog.scan(t + 150 * ms);
+            assertEquals(2, watchdog.unobserved());
+
+            // Three whole tasks in a 90 ms gap: at most two of them can have run 40 ms.
+            loop.step(() -> {
+                for (int i = 0; i < 3; i++) {
+                    Loops.beginTask().end();
+                }
+            });
+            watchdog.scan(t + 240 * ms);
+            assertEquals(4, watchdog.unobserved());
+
+            // First seen after a 60 ms gap: its start is taken as late as possible (no false report), so it
+            // looks 0.5 ms old; but it may have started 60 ms before, and it ends a tick later.
+            loop.step(() -> loop.slot = Loops.beginTask());
+            watchdog.scan(t + 300 * ms);
+            loop.step(() -> loop.slot.end());
+            watchdog.scan(t + 301 * ms);
+            assertEquals(5, watchdog.unobserved());
+        }
+        assertEquals(List.of(), reports);
+        assertEquals(0, watchdog.stalls());
+    }
+
+    /** A registered loop thread that runs what the test hands it, one step at a time, for a test-driven clock. */
+    private static final class ScriptedLoop implements AutoCloseable {
+        private final SynchronousQueue<Runnable> steps = new SynchronousQueue<>();
+        private final Semaphore done = new Semaphore(0);
+        private final Thread thread;
+        LoopSlot slot;
+
+        ScriptedLoop() throws InterruptedException {
+            thread = new Thread(() -> {
+                LoopSlot own = Loops.enterLoop(WatchdogTest.class);
+                try {
+                    done.release();
+                    for (Runnable step = steps.take(); step != STOP; step = steps.take()) {
+                        step.run();
+                        done.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    Loops.exitLoop(own);
+                }
+            }, "scripted-loop");
+            thread.start();
+            assertTrue(done.tryAcquire(10, TimeUnit.SECONDS));
+        }
+
+        void step(Runnable step) throws InterruptedException {
+            steps.put(step);
+            assertTrue(done.tryAcquire(10, TimeUnit.SECONDS));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            steps.put(STOP);
+            thread.join(5000);
+        }
+
+        private static final Runnable STOP = () -> { };
     }
 }
