@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,6 +83,21 @@ abstract class FrameworkContract {
         assertTrue(total >= actualMs * 0.9 && total <= actualMs + 600,
                 "total " + total + " ms vs " + actualMs + " ms measured by the handler");
         return stall;
+    }
+
+    /**
+     * Requests {@code path} (a sleep shorter than the threshold, so no stall) and checks that the
+     * {@code Thread.sleep} blocking-call report at {@code culpritPrefix} names its task as a stall would.
+     */
+    void assertBlockingCallTask(String path, String culpritPrefix, String task) throws Exception {
+        int before = server.reports().size();
+        server.get(path);
+        List<JsonNode> reports = server.awaitReports(before, r -> r.get("type").asText().equals("blocking-call")
+                && r.get("call").asText().equals("java.lang.Thread.sleep") && culpritOf(r).startsWith(culpritPrefix), 1, 5);
+        assertFalse(reports.isEmpty(), "a blocking-call report at " + culpritPrefix + ": " + after(before));
+        for (JsonNode r : reports) {
+            assertEquals(task, r.get("task").asText(), r.toString());
+        }
     }
 
     /** Requests {@code path} (300 ms of work off the loops): no report may name the fixture's stall methods. */

@@ -40,6 +40,11 @@ class GrpcIT extends FrameworkContract {
     }
 
     @Test
+    void blockingCallInServiceMethodNamesTheCall() throws Exception {
+        assertBlockingCallTask("/sleep?ms=20", STALL + "sleep(", "grpc loopwatch.Stall/Sleep (" + SERVICE + ".sleep)");
+    }
+
+    @Test
     void fastCallsProduceNoReport() throws Exception {
         assertFastRequestsAreSilent(1000);
     }

@@ -49,6 +49,11 @@ abstract class VertxContract extends FrameworkContract {
     }
 
     @Test
+    void blockingCallInRouteHandlerNamesTheRoute() throws Exception {
+        assertBlockingCallTask("/sleep?ms=20", STALL + "sleep(", "GET /sleep (" + FIXTURE + "$SleepHandler)");
+    }
+
+    @Test
     void spinningEventBusConsumerIsReportedWithItsAddress() throws Exception {
         String task = "event bus 'fixture.spin' (" + FIXTURE + "$BusSpinner)";
         assertStall("/bus?ms=300", STALL + "spin(", task::equals, task, "vert.x-eventloop-thread-", "loop");

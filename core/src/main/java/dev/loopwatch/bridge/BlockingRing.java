@@ -41,6 +41,10 @@ public final class BlockingRing {
     private final long[] starts = new long[SIZE];
     private final long[] ends = new long[SIZE];
     private final Throwable[] stacks = new Throwable[SIZE];
+    /** The framework handler the loop was dispatching to (see {@link LoopSlot#handler()}), beside each stack. */
+    private final Object[] handlers = new Object[SIZE];
+    /** The loop this ring belongs to; null for a ring made on its own (tests). */
+    LoopSlot owner;
     private final long[] counts = new long[MAX_CALLS];
     private final long[] stackTat = new long[MAX_CALLS];
     /** Written by the loop thread (release), read by the drain (acquire). */
@@ -93,6 +97,7 @@ public final class BlockingRing {
         if (tat - end <= (STACK_BURST - 1) * STACK_INTERVAL_NANOS) {
             stackTat[call] = Math.max(tat, end) + STACK_INTERVAL_NANOS;
             stacks[i] = new Throwable("blocking call");
+            handlers[i] = owner == null ? null : owner.handler(); // a reference: named on the drain thread
         }
         HEAD.setRelease(this, h + 1);
     }
@@ -116,8 +121,9 @@ public final class BlockingRing {
          * @param start {@code System.nanoTime()} when it started
          * @param end   when it returned or threw
          * @param stack the loop's stack at the end (innermost frames are loopwatch's), or null when over budget
+         * @param handler the framework handler the loop was dispatching to when the stack was taken, or null
          */
-        void accept(int call, long start, long end, Throwable stack);
+        void accept(int call, long start, long end, Throwable stack, Object handler);
     }
 
     /** Hands every call recorded since the last drain to {@code consumer}. Drain thread only. */
@@ -128,8 +134,10 @@ public final class BlockingRing {
         for (; t < h; t++, n++) {
             int i = (int) t & MASK;
             Throwable stack = stacks[i];
+            Object handler = handlers[i];
             stacks[i] = null;
-            consumer.accept(calls[i], starts[i], ends[i], stack);
+            handlers[i] = null;
+            consumer.accept(calls[i], starts[i], ends[i], stack, handler);
         }
         TAIL.setRelease(this, t);
         return n;

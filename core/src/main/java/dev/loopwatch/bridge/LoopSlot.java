@@ -59,6 +59,7 @@ public final class LoopSlot extends LoopSlotFields {
 
     LoopSlot(Thread thread, ClassLoader appLoader, String kind) {
         super(thread, appLoader, kind);
+        blocking.owner = this;
     }
 
     /** Marks a task as started, unless one already runs (a nested dispatch): then returns false. */

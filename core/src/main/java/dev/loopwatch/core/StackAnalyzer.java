@@ -71,6 +71,24 @@ public final class StackAnalyzer {
     }
 
     /**
+     * What the task is, best named: from the framework handler it dispatched to ({@code LoopSlot.handler()}: a
+     * Vert.x route or event-bus consumer, a gRPC call), else from the Vert.x context it ran for (the
+     * verticle), else from the stack as {@link #describeTask(StackTraceElement[])}. Either may be null.
+     * Reflection on framework objects: call it on loopwatch's threads only, once there is something to report.
+     */
+    public String describeTask(StackTraceElement[] stack, Object handler, Object vertxContext) {
+        if (handler == null && vertxContext == null) {
+            return describeTask(stack);
+        }
+        StackTraceElement entry = entry(stack);
+        String named = handler == null ? null : HandlerNames.describe(handler, entry);
+        if (named == null && vertxContext != null) {
+            named = HandlerNames.verticle(vertxContext, entry);
+        }
+        return named != null ? named : describeTask(stack);
+    }
+
+    /**
      * The outermost application frame above the dispatch: the handler or Runnable the loop called into
      * ({@code com.acme.Poller.handle}); null when there is no dispatch frame or no application frame above it.
      */

@@ -294,15 +294,8 @@ final class Watchdog implements Runnable {
         stack = action.ownFramesRemoved(stack);
         w.stallId = stalls.incrementAndGet();
         if (sameTask) {
-            // A framework handler the task dispatched to (Vert.x route, event-bus consumer, gRPC call) names it best;
-            // else the Vert.x verticle it runs for. Turned into text here, on the watchdog, only now that
-            // there is a stall to report.
-            StackTraceElement entry = handler == null && context == null ? null : analyzer.entry(stack);
-            String named = handler == null ? null : HandlerNames.describe(handler, entry);
-            if (named == null && context != null) {
-                named = HandlerNames.verticle(context, entry);
-            }
-            w.task = named != null ? named : analyzer.describeTask(stack);
+            // Turned into text here, on the watchdog, only now that there is a stall to report.
+            w.task = analyzer.describeTask(stack, handler, context);
             w.culprit = analyzer.culprit(stack);
             w.stack = analyzer.trim(stack);
         } else {

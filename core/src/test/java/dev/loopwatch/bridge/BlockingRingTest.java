@@ -57,7 +57,7 @@ class BlockingRingTest {
             assertNotNull(Blocking.enter());
             ring.end(4);
             List<String> out = new ArrayList<>();
-            ring.drain((call, start, end, stack) -> out.add(call + ":" + (end >= start) + ":" + (stack != null)));
+            ring.drain((call, start, end, stack, handler) -> out.add(call + ":" + (end >= start) + ":" + (stack != null)));
             assertEquals(1, ring.count(3));
             assertEquals(2, ring.total());
             return out;
@@ -74,10 +74,10 @@ class BlockingRingTest {
                 Blocking.enter();
                 ring.end(1);
                 if (i % 100 == 0) {
-                    ring.drain((call, start, end, stack) -> withStack[0] += stack == null ? 0 : 1);
+                    ring.drain((call, start, end, stack, handler) -> withStack[0] += stack == null ? 0 : 1);
                 }
             }
-            ring.drain((call, start, end, stack) -> withStack[0] += stack == null ? 0 : 1);
+            ring.drain((call, start, end, stack, handler) -> withStack[0] += stack == null ? 0 : 1);
             return ring.count(1);
         });
         long refills = (System.nanoTime() - began) / BlockingRing.STACK_INTERVAL_NANOS; // a loaded machine is slow
@@ -93,7 +93,7 @@ class BlockingRingTest {
                 Blocking.enter();
                 ring.end(2);
             }
-            int drained = ring.drain((call, start, end, stack) -> { });
+            int drained = ring.drain((call, start, end, stack, handler) -> { });
             return new long[] {drained, ring.count(2), ring.overflow()};
         });
         assertEquals(BlockingRing.SIZE, r[0]);

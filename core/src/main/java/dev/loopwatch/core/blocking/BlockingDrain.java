@@ -129,7 +129,7 @@ public final class BlockingDrain implements Runnable {
             Credit[] credits = pending.get(ring);
             boolean canary = ring.isCanary();
             String thread = slot.thread().getName();
-            ring.drain((call, start, end, stack) -> {
+            ring.drain((call, start, end, stack, handler) -> {
                 if (canary) {
                     return;
                 }
@@ -150,7 +150,7 @@ public final class BlockingDrain implements Runnable {
                 long count = credit.count + 1;
                 credit.count = 0;
                 credit.longest = 0;
-                credit.last = report(thread, BlockingCalls.name(call), end - start, frames, count);
+                credit.last = report(thread, BlockingCalls.name(call), end - start, frames, handler, count);
             });
             for (Credit credit : credits) {
                 if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
@@ -181,12 +181,15 @@ public final class BlockingDrain implements Runnable {
         Report last;
     }
 
-    /** Reports one blocking call; also the JFR stream's way in. */
-    Report report(String thread, String call, long nanos, StackTraceElement[] frames, long count) {
+    /**
+     * Reports one blocking call; also the JFR stream's way in. {@code handler} is the framework handler the loop
+     * was dispatching to (a Vert.x route...: the task is named as in a stall report), or null.
+     */
+    Report report(String thread, String call, long nanos, StackTraceElement[] frames, Object handler, long count) {
         BlockingCalls.REPORTED.incrementAndGet();
         List<StackTraceElement> stack = analyzer.trim(frames);
         Report r = new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), thread, nanos, 0,
-                analyzer.describeTask(frames), analyzer.culprit(frames), stack, call, count);
+                analyzer.describeTask(frames, handler, null), analyzer.culprit(frames), stack, call, count);
         out.accept(r);
         return r;
     }
