@@ -41,6 +41,7 @@ final class AgentInstaller {
             config = ConfigParser.fromEnvironment(args);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
+            LoopWatch.refused(e.getMessage());
             return;
         }
         // The bridge must be in the bootstrap loader before anything links to it: core, and the advice.

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoopWatch {
     private static volatile LoopWatch current;
+    /** Why the agent, loaded into this JVM, did not start (its options were refused); null otherwise. */
+    private static volatile String refusal;
 
     private final LoopWatchConfig config;
     private final Watchdog watchdog;
@@ -96,6 +98,19 @@ public final class LoopWatch {
     /** The running engine, or null when loopwatch is not running in this JVM. */
     public static LoopWatch current() {
         return current;
+    }
+
+    /**
+     * Records that the agent was loaded but stays off, and why (the one-line option error it printed): so that
+     * the JUnit extension fails with that reason at once instead of loading the agent again and waiting.
+     */
+    public static void refused(String reason) {
+        refusal = reason;
+    }
+
+    /** Why the agent loaded into this JVM is off (its options were refused), or null. */
+    public static String refusal() {
+        return refusal;
     }
 
     public LoopWatchConfig config() {

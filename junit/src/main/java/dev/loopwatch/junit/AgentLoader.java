@@ -26,10 +26,12 @@ final class AgentLoader {
 
     static synchronized LoopWatch ensureLoaded() {
         if (LoopWatch.current() == null) {
+            failIfRefused();
             attach(findAgentJar());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         while (LoopWatch.current() == null || !Instrumentations.isReady()) {
+            failIfRefused();
             if (System.nanoTime() > deadline) {
                 throw new ExtensionConfigurationException("loopwatch: the agent did not finish installing within "
                         + READY_TIMEOUT_SECONDS + " s; see its messages on stderr");
@@ -37,6 +39,17 @@ final class AgentLoader {
             sleepBriefly();
         }
         return LoopWatch.current();
+    }
+
+    /**
+     * The agent is in this JVM but stays off (a bad option, e.g. an unknown {@code -Dloopwatch.*} property):
+     * loading it again would only refuse again, so every watched test fails at once with the agent's reason.
+     */
+    private static void failIfRefused() {
+        String refusal = LoopWatch.refusal();
+        if (refusal != null) {
+            throw new ExtensionConfigurationException("loopwatch: the agent is loaded but off: " + refusal);
+        }
     }
 
     static boolean selfAttached() {
