@@ -158,6 +158,14 @@ public final class LoopWatch {
         watchdog.thresholdNanos(nanos);
     }
 
+    /**
+     * Tasks that may have run past the threshold while the watchdog got no CPU ({@link Status#unobserved()}),
+     * without building a whole status: the JUnit extension reads it around every test.
+     */
+    public long unobserved() {
+        return watchdog.unobserved();
+    }
+
     /** A snapshot of what loopwatch did so far. */
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),

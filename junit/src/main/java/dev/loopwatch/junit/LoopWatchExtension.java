@@ -47,7 +47,7 @@ public final class LoopWatchExtension implements BeforeAllCallback, BeforeEachCa
         }
         LoopWatch engine = engine();
         engine.thresholdNanos(settings.thresholdNanos());
-        context.getStore(NAMESPACE).put(Window.class, new Window(Instant.now(), settings, engine.status().unobserved()));
+        context.getStore(NAMESPACE).put(Window.class, new Window(Instant.now(), settings, engine.unobserved()));
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class LoopWatchExtension implements BeforeAllCallback, BeforeEachCa
      * that a green run on such a machine is not read as proof.
      */
     private static void warnIfUnobserved(ExtensionContext context, Window window, LoopWatch engine) {
-        long unobserved = engine.status().unobserved() - window.unobservedBefore();
+        long unobserved = engine.unobserved() - window.unobservedBefore();
         if (unobserved > 0) {
             System.err.println("loopwatch: during " + context.getDisplayName() + ", " + unobserved
                     + (unobserved == 1 ? " task" : " tasks") + " may have run past the threshold unseen: the watchdog got"
