@@ -150,27 +150,17 @@ class WatchdogTest {
             assertEquals(1, watchdog.unobserved());
 
             // A whole task between two ticks 50 ms apart: it may have run for up to 50 ms.
-            loop.step(() -> {
-                loop.slot = Loops.beginTask();
-                loop.slot.end();
-            });
+            loop.wholeTasks(1);
             watchdog.scan(t + 121 * ms);
             assertEquals(2, watchdog.unobserved());
 
             // The same in a gap shorter than the threshold cannot hide a stall.
-            loop.step(() -> {
-                loop.slot = Loops.beginTask();
-                loop.slot.end();
-            });
+            loop.wholeTasks(1);
             watchdog.scan(t + 150 * ms);
             assertEquals(2, watchdog.unobserved());
 
             // Three whole tasks in a 90 ms gap: at most two of them can have run 40 ms.
-            loop.step(() -> {
-                for (int i = 0; i < 3; i++) {
-                    Loops.beginTask().end();
-                }
-            });
+            loop.wholeTasks(3);
             watchdog.scan(t + 240 * ms);
             assertEquals(4, watchdog.unobserved());
 
@@ -215,6 +205,15 @@ class WatchdogTest {
         void step(Runnable step) throws InterruptedException {
             steps.put(step);
             assertTrue(done.tryAcquire(10, TimeUnit.SECONDS));
+        }
+
+        /** Begins and ends {@code n} tasks in one step: all of them between two ticks of the test's clock. */
+        void wholeTasks(int n) throws InterruptedException {
+            step(() -> {
+                for (int i = 0; i < n; i++) {
+                    Loops.beginTask().end();
+                }
+            });
         }
 
         @Override
