@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -129,55 +130,61 @@ abstract class BlockingCallsContract {
     @Test
     void sameCallsOnAnOrdinaryThreadAreNotReported() throws Exception {
         int before = server.reports().size();
+        Instant since = Instant.now();
         for (String kind : KINDS) {
             assertEquals(kind, server.get("/block-plain?kind=" + kind + "&ms=2"));
         }
-        assertOnlySentinelAfter(before);
+        assertOnlySentinelAfter(before, since);
     }
 
     @Test
     void sameCallsInsideAnAllowListedMethodAreNotReported() throws Exception {
         int before = server.reports().size();
+        Instant since = Instant.now();
         for (String kind : KINDS) {
             assertEquals(kind, server.get("/block-allowed?kind=" + kind + "&ms=2"));
         }
-        assertOnlySentinelAfter(before);
+        assertOnlySentinelAfter(before, since);
     }
 
     @Test
     void lookupOfALiteralAddressOnTheLoopIsNotReported() throws Exception {
         int before = server.reports().size();
+        Instant since = Instant.now();
         assertEquals("dnsLiteral", server.get("/block?kind=dnsLiteral"));
-        assertOnlySentinelAfter(before);
+        assertOnlySentinelAfter(before, since);
     }
 
     @Test
     void idleServiceReportsNothing() throws Exception {
         int before = server.reports().size();
+        Instant since = Instant.now();
         Thread.sleep(2_000);
-        assertEquals(List.of(), after(before));
+        assertEquals(List.of(), after(before, since));
     }
 
     @Test
     void busyServiceReportsNoBlockingCall() throws Exception {
         int before = server.reports().size();
+        Instant since = Instant.now();
         for (int i = 0; i < 10_000; i++) {
             assertEquals("ok", server.get("/fast"));
         }
         Thread.sleep(1_500); // a JFR flush
-        assertEquals(List.of(), after(before).stream().filter(BlockingCallsContract::isBlocking).collect(Collectors.toList()));
+        assertEquals(List.of(), after(before, since).stream().filter(BlockingCallsContract::isBlocking).collect(Collectors.toList()));
     }
 
     /**
      * Ends a negative test with a positive one: a contended monitor on the loop (the slowest path, through
      * JFR) must be reported, and be the only report, so the silence before it was not a dead agent.
      */
-    private void assertOnlySentinelAfter(int before) throws Exception {
+    private void assertOnlySentinelAfter(int before, Instant since) throws Exception {
         server.get("/block?kind=monitor&ms=3");
+        // A monitor contended by an earlier test may reach the file only now (JFR), so there may be more than one.
         Predicate<JsonNode> sentinel = r -> isBlocking(r) && r.get("culprit").asText().startsWith(BLOCKER + "monitor(");
-        assertEquals(1, server.awaitReports(before, sentinel, 1, WAIT_SECONDS).size(), "sentinel: " + after(before));
+        assertFalse(server.awaitReports(before, sentinel, 1, WAIT_SECONDS).isEmpty(), "sentinel: " + after(before));
         Thread.sleep(1_500); // a JFR flush more
-        List<JsonNode> others = after(before).stream().filter(sentinel.negate()).collect(Collectors.toList());
+        List<JsonNode> others = after(before, since).stream().filter(sentinel.negate()).collect(Collectors.toList());
         assertEquals(List.of(), others);
     }
 
@@ -188,5 +195,10 @@ abstract class BlockingCallsContract {
     private List<JsonNode> after(int before) throws Exception {
         List<JsonNode> all = server.reports();
         return all.subList(before, all.size());
+    }
+
+    /** Reports written after the first {@code before}, of things that happened at or after {@code since}. */
+    private List<JsonNode> after(int before, Instant since) throws Exception {
+        return after(before).stream().filter(ForkedServer.madeSince(since)).collect(Collectors.toList());
     }
 }

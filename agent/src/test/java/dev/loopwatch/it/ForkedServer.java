@@ -302,6 +302,15 @@ final class ForkedServer implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * Reports of things that happened at or after {@code since}. A contended monitor reaches the report file
+     * about a second after it happened (JFR), possibly during the next test: its {@code time} says when.
+     */
+    static java.util.function.Predicate<JsonNode> madeSince(java.time.Instant since) {
+        java.time.Instant from = since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return r -> !java.time.Instant.parse(r.get("time").asText()).isBefore(from);
+    }
+
     /** Reports after the first {@code skip}, that match; waits up to {@code seconds} for {@code count}. */
     List<JsonNode> awaitReports(int skip, Predicate<JsonNode> match, int count, double seconds)
             throws IOException, InterruptedException {

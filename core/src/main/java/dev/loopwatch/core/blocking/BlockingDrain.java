@@ -150,7 +150,8 @@ public final class BlockingDrain implements Runnable {
                 long count = credit.count + 1;
                 credit.count = 0;
                 credit.longest = 0;
-                credit.last = report(thread, BlockingCalls.name(call), end - start, frames, handler, count);
+                credit.last = report(thread, BlockingCalls.name(call), wallClock(end, now), end - start, frames, handler,
+                        count);
             });
             for (Credit credit : credits) {
                 if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
@@ -182,16 +183,24 @@ public final class BlockingDrain implements Runnable {
     }
 
     /**
-     * Reports one blocking call; also the JFR stream's way in. {@code handler} is the framework handler the loop
-     * was dispatching to (a Vert.x route...: the task is named as in a stall report), or null.
+     * Reports one blocking call; also the JFR stream's way in. {@code ended} is when the call returned: the
+     * report's time, so that a call reported late (JFR delivers about a second after) is still attributed to
+     * the moment it happened (the JUnit extension's test windows). {@code handler} is the framework handler the
+     * loop was dispatching to (a Vert.x route...: the task is named as in a stall report), or null.
      */
-    Report report(String thread, String call, long nanos, StackTraceElement[] frames, Object handler, long count) {
+    Report report(String thread, String call, Instant ended, long nanos, StackTraceElement[] frames, Object handler,
+                  long count) {
         BlockingCalls.REPORTED.incrementAndGet();
         List<StackTraceElement> stack = analyzer.trim(frames);
-        Report r = new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), Instant.now(), thread, nanos, 0,
+        Report r = new Report(ReportType.BLOCKING_CALL, ids.incrementAndGet(), ended, thread, nanos, 0,
                 analyzer.describeTask(frames, handler, null), analyzer.culprit(frames), stack, call, count);
         out.accept(r);
         return r;
+    }
+
+    /** The wall-clock time of {@code nanoTime}, given the {@link System#nanoTime()} read at about now. */
+    private static Instant wallClock(long nanoTime, long now) {
+        return Instant.now().minusNanos(Math.max(0, now - nanoTime));
     }
 
     boolean allows(StackTraceElement[] frames) {

@@ -77,7 +77,7 @@ final class MonitorContention {
             }
             RecordedClass monitor = event.getClass("monitorClass");
             String call = "synchronized" + (monitor == null ? "" : " (" + monitor.getName() + ")");
-            drain.report(thread.getJavaName(), call, event.getDuration().toNanos(), frames, null, 1);
+            drain.report(thread.getJavaName(), call, event.getEndTime(), event.getDuration().toNanos(), frames, null, 1);
         } catch (Throwable t) {
             Diagnostics.error("contended-monitor stream", t);
         }

@@ -6,6 +6,7 @@ import dev.loopwatch.core.report.Report;
 import dev.loopwatch.testapp.App;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,8 @@ class BlockingDrainTest {
         Thread loop = new Thread(App.loop(recorded, drained), "test-loop");
         loop.start();
         recorded.await(10, TimeUnit.SECONDS);
+        Thread.sleep(200);
+        Instant drainedAt = Instant.now();
         drain.drainAll();
         assertEquals(8, reports.size(), "a burst of 8 stacks, the 12 calls after it credited: " + reports);
         Report first = reports.get(0);
@@ -37,6 +40,8 @@ class BlockingDrainTest {
         assertEquals("test-loop", first.thread());
         assertEquals("recordedCall", first.culprit().getMethodName());
         assertEquals(App.class.getName(), first.culprit().getClassName());
+        // The time a call ended, not the time it was drained: the JUnit extension attributes reports by it.
+        assertTrue(first.time().isBefore(drainedAt.minusMillis(150)), first.time() + " vs drained at " + drainedAt);
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BlockingDrain.FLUSH_NANOS) + 100);
         drain.drainAll();
         drained.countDown();
