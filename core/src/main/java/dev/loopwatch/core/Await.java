@@ -25,15 +25,18 @@ public final class Await {
     public static boolean steps(LongSupplier progress, int steps, Thread worker, BooleanSupplier alive,
                                 long timeoutNanos) {
         long target = progress.getAsLong() + steps;
-        return until(() -> progress.getAsLong() >= target, worker, alive, timeoutNanos);
+        return until(() -> progress.getAsLong() >= target, alive, timeoutNanos, worker);
     }
 
-    /** Waits until {@code done}, waking {@code worker} (may be null) each time; false on timeout or death. */
-    public static boolean until(BooleanSupplier done, Thread worker, BooleanSupplier alive, long timeoutNanos) {
+    /**
+     * Waits until {@code done}, waking the {@code workers} (null ones are skipped) each time, all at once so
+     * that they work side by side; false on timeout or when {@code alive} turns false.
+     */
+    public static boolean until(BooleanSupplier done, BooleanSupplier alive, long timeoutNanos, Thread... workers) {
         long deadline = System.nanoTime() + timeoutNanos;
         waiter = Thread.currentThread();
         try {
-            return awaitUntil(done, worker, alive, deadline);
+            return awaitUntil(done, workers, alive, deadline);
         } finally {
             waiter = null;
         }
@@ -50,13 +53,15 @@ public final class Await {
         }
     }
 
-    private static boolean awaitUntil(BooleanSupplier done, Thread worker, BooleanSupplier alive, long deadline) {
+    private static boolean awaitUntil(BooleanSupplier done, Thread[] workers, BooleanSupplier alive, long deadline) {
         while (!done.getAsBoolean()) {
             if (!alive.getAsBoolean() || System.nanoTime() - deadline > 0) {
                 return false;
             }
-            if (worker != null) {
-                LockSupport.unpark(worker);
+            for (Thread worker : workers) {
+                if (worker != null) {
+                    LockSupport.unpark(worker);
+                }
             }
             LockSupport.parkNanos(POLL_NANOS);
         }

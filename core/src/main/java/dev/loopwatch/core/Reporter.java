@@ -48,7 +48,7 @@ final class Reporter implements Runnable {
     /** Waits until every report submitted so far went through the sinks; false on timeout. */
     boolean awaitDelivered(long timeoutNanos) {
         long target = submitted.get();
-        return Await.until(() -> delivered.get() >= target, null, () -> true, timeoutNanos);
+        return Await.until(() -> delivered.get() >= target, () -> true, timeoutNanos);
     }
 
 

@@ -38,7 +38,7 @@ final class Watchdog implements Runnable {
     private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong unobserved = new AtomicLong();
     private volatile boolean running = true;
-    private volatile long ticksDone;
+    private final Passes tickPasses = new Passes();
     private volatile Thread thread;
     /** The start (nanoTime) of the oldest task that runs and is not yet a stall; MAX_VALUE when none. */
     private volatile long oldestPendingStart = Long.MAX_VALUE;
@@ -67,9 +67,9 @@ final class Watchdog implements Runnable {
         int failedTicks = 0;
         while (running) {
             try {
+                tickPasses.begin();
                 scan(System.nanoTime());
-                ticksDone++;
-                Await.stepped();
+                tickPasses.end();
                 failedTicks = 0;
             } catch (Throwable t) {
                 Diagnostics.error("watchdog", t);
@@ -118,7 +118,15 @@ final class Watchdog implements Runnable {
 
     /** Waits until {@code count} more full ticks have run; false on timeout. */
     boolean awaitTicks(int count, long timeoutNanos) {
-        return Await.steps(() -> ticksDone, count, thread, () -> running, timeoutNanos);
+        return Await.steps(tickPasses::done, count, thread, () -> running, timeoutNanos);
+    }
+
+    Passes ticks() {
+        return tickPasses;
+    }
+
+    boolean running() {
+        return running;
     }
 
 

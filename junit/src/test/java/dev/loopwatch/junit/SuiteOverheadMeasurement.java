@@ -23,7 +23,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 @EnabledIfSystemProperty(named = "measure.suite", matches = "true")
 @DisabledIfSystemProperty(named = "refused.options.execution", matches = "true") // -Dtest reaches every execution
 class SuiteOverheadMeasurement {
-    private static final int ROUNDS = 15;
+    private static final int ROUNDS = 61;
     /**
      * Rounds run first and not counted. With 1 (before 2026-11-26) the counted rounds were still getting
      * faster from first to last (510 to 270 ms), and the ratio spread ±10 % between runs.

@@ -1,11 +1,11 @@
 package dev.loopwatch.core.blocking;
 
-import dev.loopwatch.core.Await;
 import dev.loopwatch.bridge.Blocking;
 import dev.loopwatch.bridge.BlockingRing;
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.Passes;
 import dev.loopwatch.core.StackAnalyzer;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportType;
@@ -58,21 +58,23 @@ public final class BlockingDrain implements Runnable {
         this.monitors = monitors;
     }
 
-    private volatile long passesDone;
-    private volatile Thread thread;
+    private final Passes passes = new Passes();
 
     /**
-     * Waits until {@code count} more passes over the loops' rings have run (the drain is woken at once);
-     * false on timeout. The JUnit extension's flush: every call made before it is then reported.
+     * Its passes over the loops' rings, for the JUnit extension's flush: once a pass begun after the flush was
+     * called has ended, every call made before it is reported.
      */
-    public boolean awaitPasses(int count, long timeoutNanos) {
-        return Await.steps(() -> passesDone, count, thread, () -> running, timeoutNanos);
+    public Passes passes() {
+        return passes;
+    }
+
+    public boolean running() {
+        return running;
     }
 
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
         boolean monitorsStarted = false;
         int failed = 0;
         while (running) {
@@ -82,9 +84,9 @@ public final class BlockingDrain implements Runnable {
                     monitorsStarted = true;
                     MonitorContention.start(this);
                 }
+                passes.begin();
                 drainAll();
-                passesDone++;
-                Await.stepped();
+                passes.end();
                 failed = 0;
             } catch (Throwable t) {
                 Diagnostics.error("blocking-call drain", t);
