@@ -17,6 +17,8 @@ public final class LoopSlot extends LoopSlotFields {
     private static final VarHandle ABORT;
     private static final VarHandle INTERRUPT;
     private static final VarHandle ABORTED;
+    private static final VarHandle STAMP_STARTS;
+    private static final VarHandle STAMPED_SEQ;
 
     /** The kind of an I/O event loop (Netty, and so Vert.x, Reactor Netty, gRPC). */
     public static final String LOOP = "loop";
@@ -52,6 +54,8 @@ public final class LoopSlot extends LoopSlotFields {
             ABORT = lookup.findVarHandle(LoopSlotFields.class, "abortSeq", long.class);
             INTERRUPT = lookup.findVarHandle(LoopSlotFields.class, "interruptSeq", long.class);
             ABORTED = lookup.findVarHandle(LoopSlotFields.class, "abortedSeq", long.class);
+            STAMP_STARTS = lookup.findVarHandle(LoopSlotSeq.class, "stampStarts", boolean.class);
+            STAMPED_SEQ = lookup.findVarHandle(LoopSlotSeq.class, "stampedSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -71,8 +75,35 @@ public final class LoopSlot extends LoopSlotFields {
         if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt(); // an interrupt of an earlier task raced with its end: never let it reach this one
         }
+        if (stampStarts) {
+            stamp(s + 1);
+        }
         SEQ.setOpaque(this, s + 1);
         return true;
+    }
+
+    /**
+     * Records when task {@code taskSeq} starts, while the watchdog sleeps long (every loop was idle): it then
+     * learns the start from here rather than from its ticks. The flag is a plain load from the counter's own
+     * line (written by the watchdog only when it changes its pace); a stale read only makes the watchdog
+     * fall back to its own, later estimate.
+     */
+    private void stamp(long taskSeq) {
+        stampedAt = System.nanoTime();
+        STAMPED_SEQ.setRelease(this, taskSeq);
+    }
+
+    /**
+     * When task {@code taskSeq} started (System.nanoTime), if the loop stamped it (watchdog only); else
+     * {@code Long.MIN_VALUE}.
+     */
+    public long stampedStart(long taskSeq) {
+        return (long) STAMPED_SEQ.getAcquire(this) == taskSeq ? stampedAt : Long.MIN_VALUE;
+    }
+
+    /** Asks the loop to stamp the start of its tasks, or no longer to (watchdog only). */
+    public void stampStarts(boolean on) {
+        STAMP_STARTS.setVolatile(this, on);
     }
 
     /**
@@ -232,6 +263,11 @@ abstract class LoopSlotLeftPad {
 /** The counter itself (HotSpot lays out superclass fields first, so it sits between the pads). */
 abstract class LoopSlotSeq extends LoopSlotLeftPad {
     long seq;
+    /** Set by the watchdog while it sleeps long: the loop then stamps each task's start (below). */
+    boolean stampStarts;
+    /** The last stamped task's seq and start (System.nanoTime); written by the loop thread only. */
+    long stampedSeq;
+    long stampedAt;
 }
 
 /** Cache-line padding after the counter. */

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 final class Watchdog implements Runnable {
     /** How long to sleep while no loop is registered; a registering loop wakes the watchdog anyway. */
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** The longest sleep while every loop is idle (see {@link #pace}). */
+    static final long MAX_QUIET_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     /** Ticks between checks for loop threads that died without leaving run(). */
     private static final int REAP_EVERY = 1024;
     /** Consecutive failed ticks after which the watchdog gives up (it must never spin on its own bug). */
@@ -46,6 +48,10 @@ final class Watchdog implements Runnable {
     private LoopSlot[] slots = new LoopSlot[0];
     private Watch[] watches = new Watch[0];
     private long ticks;
+    /** Whether no loop's counter moved at the last scan and none is in a task. */
+    private boolean allQuiet;
+    /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
+    private boolean quietPace;
 
     Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out) {
         this(thresholdNanos, tickNanos, analyzer, out, Action.LOG);
@@ -69,6 +75,7 @@ final class Watchdog implements Runnable {
             try {
                 tickPasses.begin();
                 scan(System.nanoTime());
+                pace();
                 tickPasses.end();
                 failedTicks = 0;
             } catch (Throwable t) {
@@ -78,7 +85,7 @@ final class Watchdog implements Runnable {
                     return;
                 }
             }
-            LockSupport.parkNanos(slots.length == 0 ? IDLE_PARK_NANOS : tickNanos);
+            LockSupport.parkNanos(slots.length == 0 ? IDLE_PARK_NANOS : quietPace ? quietParkNanos() : tickNanos);
         }
     }
 
@@ -160,14 +167,18 @@ final class Watchdog implements Runnable {
             rebind(live, now);
         }
         long oldestPending = Long.MAX_VALUE;
+        boolean quiet = true;
         for (int i = 0; i < slots.length; i++) {
             Watch w = watches[i];
+            long seen = w.seq;
             check(slots[i], w, now);
+            quiet &= w.seq == seen && (seen & 1L) == 0 && w.stallId == 0;
             if ((w.seq & 1L) != 0 && w.stallId == 0 && w.start - oldestPending < 0) {
                 oldestPending = w.start;
             }
         }
         action.scanned(watches);
+        allQuiet = quiet;
         oldestPendingStart = oldestPending;
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
@@ -221,8 +232,14 @@ final class Watchdog implements Runnable {
             action.taskEnded(slot, w);
             w.seq = seq;
             if ((seq & 1L) != 0) {
-                w.start = startEstimate(w.lastSeen, now);
-                w.earliestStart = w.lastSeen;
+                long stamped = quietPace ? slot.stampedStart(seq) : Long.MIN_VALUE;
+                if (stamped != Long.MIN_VALUE && stamped - w.lastSeen >= 0 && now - stamped >= 0) {
+                    w.start = stamped; // the loop stamped it: the watchdog was sleeping long
+                    w.earliestStart = stamped;
+                } else {
+                    w.start = startEstimate(w.lastSeen, now);
+                    w.earliestStart = w.lastSeen;
+                }
             }
         } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
             stall(slot, w, seq, now);
@@ -230,6 +247,48 @@ final class Watchdog implements Runnable {
             action.stallGoesOn(slot, w, seq, now);
         }
         w.lastSeen = now;
+    }
+
+    /**
+     * The watchdog's pace, after each scan. It reads the counters every tick (1 ms) because a task's start is
+     * known only to within a tick; but an idle service would pay that forever (about 3 % of a core on a 2-vCPU
+     * VM: each wake-up costs the kernel more than the scan). So once a whole tick passed with every loop idle
+     * and no counter moving, it asks the loops to stamp their tasks' starts themselves (one nanoTime per task
+     * start, in idle periods only) and sleeps up to a quarter of the threshold ({@link #quietParkNanos}): a
+     * task that starts meanwhile is seen with its exact start well before the threshold, and reported on
+     * time. The first scan that sees a counter move brings back the tick and switches the stamps off, so a busy
+     * loop never stamps. A task that starts in the instant the stamps are switched on may go unstamped; it is
+     * then taken to have started just before it was seen (reported late by at most that sleep, never early).
+     */
+    void pace() {
+        if (allQuiet == quietPace) {
+            return;
+        }
+        for (LoopSlot slot : slots) {
+            slot.stampStarts(allQuiet);
+        }
+        if (allQuiet) {
+            java.lang.invoke.VarHandle.fullFence(); // the stamps' flags are out before the counters are read again
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i].seq() != watches[i].seq) { // a task began as the stamps went on: keep the tick
+                    for (LoopSlot slot : slots) {
+                        slot.stampStarts(false);
+                    }
+                    return;
+                }
+            }
+        }
+        quietPace = allQuiet;
+    }
+
+    /** The sleep while every loop is idle: a quarter of the threshold, at most {@link #MAX_QUIET_PARK_NANOS}. */
+    long quietParkNanos() {
+        return Math.max(tickNanos, Math.min(thresholdNanos / 4, MAX_QUIET_PARK_NANOS));
+    }
+
+    /** Whether the watchdog sleeps long now (every loop idle; they stamp their tasks' starts). */
+    boolean quietPace() {
+        return quietPace;
     }
 
     /**

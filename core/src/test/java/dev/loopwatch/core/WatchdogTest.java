@@ -16,6 +16,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,6 +175,40 @@ class WatchdogTest {
         }
         assertEquals(List.of(), reports);
         assertEquals(0, watchdog.stalls());
+    }
+
+    @Test
+    void idleLoopsLetTheWatchdogSleepLongAndStampTheirTasksStarts() throws Exception {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        try (ScriptedLoop loop = new ScriptedLoop()) {
+            watchdog.scan(System.nanoTime()); // first sight of the loop: its counter "moved"
+            watchdog.pace();
+            assertFalse(watchdog.quietPace());
+            watchdog.scan(System.nanoTime()); // a whole tick with every loop idle
+            watchdog.pace();
+            assertTrue(watchdog.quietPace());
+            assertEquals(10 * ms, watchdog.quietParkNanos(), "a quarter of the 40 ms threshold");
+
+            long before = System.nanoTime();
+            loop.step(() -> loop.slot = Loops.beginTask());
+            long after = System.nanoTime();
+            long stamped = loop.slot.stampedStart(loop.slot.seq());
+            assertTrue(stamped - before >= 0 && after - stamped >= 0, "the loop stamped its start");
+            watchdog.scan(after + 9 * ms); // the long sleep ends: the start is the stamp, not the middle of 9 ms
+            watchdog.pace();
+            assertFalse(watchdog.quietPace(), "a counter moved: back to the tick");
+            watchdog.scan(stamped + 40 * ms - 1);
+            assertEquals(List.of(), reports);
+            watchdog.scan(stamped + 40 * ms);
+            assertEquals(1, reports.size(), reports.toString());
+            assertEquals(40 * ms, reports.get(0).elapsedNanos(), "reported at the threshold, measured from the stamp");
+            loop.step(() -> loop.slot.end());
+
+            loop.step(() -> loop.slot = Loops.beginTask());
+            assertEquals(Long.MIN_VALUE, loop.slot.stampedStart(loop.slot.seq()), "stamps are off at the tick's pace");
+            loop.step(() -> loop.slot.end());
+        }
+        assertEquals(0, watchdog.unobserved());
     }
 
     /** A registered loop thread that runs what the test hands it, one step at a time, for a test-driven clock. */

@@ -31,6 +31,12 @@ import java.util.function.Consumer;
  */
 public final class BlockingDrain implements Runnable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * The sleep after a pass that found nothing to do: an idle service then wakes the drain 20 times a second,
+     * not 100 (each wake-up costs the kernel more than the pass). The ring holds 512 calls and counts any it
+     * has no room for, so a burst after a quiet spell loses no call, at most some stacks.
+     */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_FAILED_TICKS = 100;
     /** Calls credited to no report yet are reported, with the call's last site on that loop, after this. */
@@ -78,6 +84,7 @@ public final class BlockingDrain implements Runnable {
         boolean monitorsStarted = false;
         int failed = 0;
         while (running) {
+            boolean quiet = false;
             try {
                 if (monitors && !monitorsStarted && Loops.live().length > 0) {
                     // JFR only once there is a loop to watch: a JVM without Netty never pays for it.
@@ -85,7 +92,7 @@ public final class BlockingDrain implements Runnable {
                     MonitorContention.start(this);
                 }
                 passes.begin();
-                drainAll();
+                quiet = drainAll() == 0 && nothingCredited();
                 passes.end();
                 failed = 0;
             } catch (Throwable t) {
@@ -95,7 +102,7 @@ public final class BlockingDrain implements Runnable {
                     return;
                 }
             }
-            LockSupport.parkNanos(bound.length == 0 ? IDLE_NANOS : TICK_NANOS);
+            LockSupport.parkNanos(bound.length == 0 ? IDLE_NANOS : quiet ? QUIET_NANOS : TICK_NANOS);
         }
         drainAll();
     }
@@ -105,8 +112,8 @@ public final class BlockingDrain implements Runnable {
         MonitorContention.stop();
     }
 
-    /** One pass over every loop's ring. Package-private for tests. */
-    void drainAll() {
+    /** One pass over every loop's ring; returns how many calls it drained. Package-private for tests. */
+    int drainAll() {
         LoopSlot[] live = Loops.live();
         if (live != bound) {
             Map<BlockingRing, Credit[]> keep = new IdentityHashMap<>();
@@ -126,12 +133,13 @@ public final class BlockingDrain implements Runnable {
             bound = live;
         }
         long now = System.nanoTime();
+        int drained = 0;
         for (LoopSlot slot : bound) {
             BlockingRing ring = Blocking.ringOf(slot);
             Credit[] credits = pending.get(ring);
             boolean canary = ring.isCanary();
             String thread = slot.thread().getName();
-            ring.drain((call, start, end, stack, handler) -> {
+            drained += ring.drain((call, start, end, stack, handler) -> {
                 if (canary) {
                     return;
                 }
@@ -161,6 +169,19 @@ public final class BlockingDrain implements Runnable {
                 }
             }
         }
+        return drained;
+    }
+
+    /** Whether no call waits to be credited to a report (its flush is due within a second, see FLUSH_NANOS). */
+    private boolean nothingCredited() {
+        for (Credit[] credits : pending.values()) {
+            for (Credit credit : credits) {
+                if (credit.count > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
