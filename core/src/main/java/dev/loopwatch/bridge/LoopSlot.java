@@ -46,6 +46,16 @@ public final class LoopSlot extends LoopSlotFields {
      */
     static boolean interrupts;
 
+    /**
+     * {@link #interrupts}, or the watchdog sleeping long with the loops asked to stamp their tasks' starts
+     * ({@link #stampStarts(boolean)}): the one flag {@link #tryBegin()} tests on its common path, a plain static
+     * for the reasons above. The watchdog writes it only when it changes pace (an idle service going busy or
+     * back), so the line stays shared in the loops' caches. A loop that reads a stale false once just does not
+     * stamp that task: the watchdog then takes it to have started when first seen (a report late by at most
+     * its sleep, never early).
+     */
+    static boolean slowBegin;
+
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -72,14 +82,21 @@ public final class LoopSlot extends LoopSlotFields {
         if ((s & 1L) != 0) {
             return false;
         }
+        if (slowBegin) {
+            beginSlowly(s + 1);
+        }
+        SEQ.setOpaque(this, s + 1);
+        return true;
+    }
+
+    /** The rest of {@link #tryBegin()} when {@link #slowBegin} is up. */
+    private void beginSlowly(long taskSeq) {
         if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt(); // an interrupt of an earlier task raced with its end: never let it reach this one
         }
         if (stampStarts) {
-            stamp(s + 1);
+            stamp(taskSeq);
         }
-        SEQ.setOpaque(this, s + 1);
-        return true;
     }
 
     /**
@@ -104,6 +121,11 @@ public final class LoopSlot extends LoopSlotFields {
     /** Asks the loop to stamp the start of its tasks, or no longer to (watchdog only). */
     public void stampStarts(boolean on) {
         STAMP_STARTS.setVolatile(this, on);
+    }
+
+    /** Whether any loop is asked to stamp its tasks' starts (watchdog only; see {@link #slowBegin}). */
+    public static void stamping(boolean on) {
+        slowBegin = interrupts || on;
     }
 
     /**

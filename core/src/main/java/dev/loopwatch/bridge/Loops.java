@@ -200,6 +200,7 @@ public final class Loops {
      */
     public static synchronized void enableInterrupts() {
         LoopSlot.interrupts = true;
+        LoopSlot.slowBegin = true;
     }
 
     /** Forgets a loop: its thread left {@code run()} or died. */

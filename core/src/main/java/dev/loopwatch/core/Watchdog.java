@@ -264,21 +264,24 @@ final class Watchdog implements Runnable {
         if (allQuiet == quietPace) {
             return;
         }
-        for (LoopSlot slot : slots) {
-            slot.stampStarts(allQuiet);
-        }
+        stampStarts(allQuiet);
         if (allQuiet) {
             java.lang.invoke.VarHandle.fullFence(); // the stamps' flags are out before the counters are read again
             for (int i = 0; i < slots.length; i++) {
                 if (slots[i].seq() != watches[i].seq) { // a task began as the stamps went on: keep the tick
-                    for (LoopSlot slot : slots) {
-                        slot.stampStarts(false);
-                    }
+                    stampStarts(false);
                     return;
                 }
             }
         }
         quietPace = allQuiet;
+    }
+
+    private void stampStarts(boolean on) {
+        LoopSlot.stamping(on);
+        for (LoopSlot slot : slots) {
+            slot.stampStarts(on);
+        }
     }
 
     /** The sleep while every loop is idle: a quarter of the threshold, at most {@link #MAX_QUIET_PARK_NANOS}. */
