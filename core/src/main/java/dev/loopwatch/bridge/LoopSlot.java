@@ -101,9 +101,9 @@ public final class LoopSlot extends LoopSlotFields {
 
     /**
      * Records when task {@code taskSeq} starts, while the watchdog sleeps long (every loop was idle): it then
-     * learns the start from here rather than from its ticks. The flag is a plain load from the counter's own
-     * line (written by the watchdog only when it changes its pace); a stale read only makes the watchdog
-     * fall back to its own, later estimate.
+     * learns the start from here rather than from its ticks. Both flags on the way here are plain loads,
+     * {@link #slowBegin} and this slot's {@code stampStarts} (on the counter's own line), written by the watchdog
+     * only when it changes pace; a stale read only makes the watchdog fall back to its own, later estimate.
      */
     private void stamp(long taskSeq) {
         stampedAt = System.nanoTime();
