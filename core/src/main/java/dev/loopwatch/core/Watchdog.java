@@ -178,7 +178,7 @@ final class Watchdog implements Runnable {
             }
         }
         action.scanned(watches);
-        allQuiet = quiet;
+        allQuiet = quiet && slots.length > 0; // with no loop there is nothing to stamp (it sleeps IDLE_PARK_NANOS)
         oldestPendingStart = oldestPending;
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
