@@ -5,7 +5,8 @@ import dev.loopwatch.agent.blocking.BlockingAdvice;
 import dev.loopwatch.agent.blocking.CallId;
 import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.blocking.Canary;
-import dev.loopwatch.agent.blocking.ChannelBlockingAdvice;
+import dev.loopwatch.agent.blocking.ChannelBeginAdvice;
+import dev.loopwatch.agent.blocking.ChannelEndAdvice;
 import dev.loopwatch.agent.blocking.JdkBlockingTable;
 import dev.loopwatch.agent.blocking.LookupBlockingAdvice;
 import dev.loopwatch.bridge.Blocking;
@@ -42,6 +43,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
@@ -115,21 +117,23 @@ final class BlockingInstaller {
                 .with(new Recorder(blockingTypes))
                 .ignore(not(namedOneOf(types.toArray(new String[0]))));
         for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
-            Class<?> advice;
+            Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(CallId.class, JdkBlockingTable.id(t.name()));
+            AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice(mapping).include(agentLoader);
             ElementMatcher.Junction<MethodDescription> methods = named(t.method()).and(withBody());
             switch (t.kind()) {
-                case CHANNEL: advice = ChannelBlockingAdvice.class; break;
-                case LOOKUP:
-                    advice = LookupBlockingAdvice.class;
-                    methods = methods.and(takesArguments(String.class));
+                case CHANNEL:
+                    advice = advice
+                            .advice(methods.and(takesArgument(0, boolean.class)), ChannelBeginAdvice.class.getName())
+                            .advice(named(t.end()).and(withBody()).and(takesArguments(boolean.class, boolean.class)),
+                                    ChannelEndAdvice.class.getName());
                     break;
-                default: advice = BlockingAdvice.class;
+                case LOOKUP:
+                    advice = advice.advice(methods.and(takesArguments(String.class)), LookupBlockingAdvice.class.getName());
+                    break;
+                default:
+                    advice = advice.advice(methods, BlockingAdvice.class.getName());
             }
-            builder = builder.type(named(t.type()))
-                    .transform(new AgentBuilder.Transformer.ForAdvice(
-                            Advice.withCustomMapping().bind(CallId.class, JdkBlockingTable.id(t.name())))
-                            .include(agentLoader)
-                            .advice(methods, advice.getName()));
+            builder = builder.type(named(t.type())).transform(advice);
         }
         for (String entry : allow) {
             String method = methodName(entry);

@@ -105,6 +105,8 @@ abstract class BlockingCallsContract {
             "accept,        java.net.ServerSocket.accept,                      accept",
             "datagram,      java.net.DatagramSocket.receive,                   datagram",
             "socketChannel, java.nio.channels.SocketChannel.read,              socketChannel",
+            "socketChannel, java.nio.channels.SocketChannel.connect,           socketChannel",
+            "socketChannel, java.nio.channels.SocketChannel.write,             socketChannel",
             "dns,           java.net.InetAddress.getByName,                    dns",
             "localhost,     java.net.InetAddress.getLocalHost,                 localHost",
             "process,       java.lang.Process.waitFor,                         process",

@@ -1,7 +1,5 @@
 package dev.loopwatch.bridge;
 
-import java.nio.channels.SelectableChannel;
-
 /**
  * Entry points of the blocking-call instrumentation, called by advice inlined into JDK methods (and by
  * the call-site substitutes of methods that are native on the running JDK).
@@ -32,19 +30,31 @@ public final class Blocking {
         return null;
     }
 
-    /** As {@link #enter()}, for channel operations: only channels in blocking mode block. */
+    /**
+     * A channel operation in blocking mode begins: the JDK channels call a private {@code begin...(blocking)}
+     * before the operation and {@code end...(blocking, completed)} in a {@code finally} after it, so advice on
+     * the pair sees exactly the blocking-mode operations, and a non-blocking one (all of Netty's) costs one
+     * test of a boolean argument. Ended by {@link #exitHeld(int)}.
+     */
+    public static void enterHeld() {
+        BlockingRing ring = enter();
+        if (ring != null) {
+            ring.held = true;
+        }
+    }
+
+    /** The channel operation begun by {@link #enterHeld()} ends: recorded as {@code call}. */
     @SuppressWarnings("deprecation")
-    public static BlockingRing enter(Object channel) {
+    public static void exitHeld(int call) {
         LoopSlot[] slots = Loops.byId;
         long id = Thread.currentThread().getId();
         if (id < slots.length) {
             LoopSlot slot = slots[(int) id];
-            // Netty's own channels are non-blocking: checked before any timing, so they cost a flag read.
-            if (slot != null && !(channel instanceof SelectableChannel && !((SelectableChannel) channel).isBlocking())) {
-                return slot.blocking.begin();
+            if (slot != null && slot.blocking.held) {
+                slot.blocking.held = false;
+                slot.blocking.end(call);
             }
         }
-        return null;
     }
 
     /**

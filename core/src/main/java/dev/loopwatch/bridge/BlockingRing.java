@@ -53,6 +53,8 @@ public final class BlockingRing {
     private long tail;
     /** Loop thread only: a recorded call is in progress (nested instrumented calls are not recorded). */
     private boolean active;
+    /** Loop thread only: the call in progress was begun by a channel's begin method, its end method ends it. */
+    boolean held;
     /** Loop thread only: depth of allow-listed methods on the stack. */
     private int allowDepth;
     private long activeStart;

@@ -35,7 +35,12 @@ public final class JdkBlockingTable {
     public enum Kind {
         /** Every call on a loop blocks. */
         PLAIN,
-        /** A channel method: blocks only when the channel is in blocking mode. */
+        /**
+         * A channel operation: blocks only when the channel is in blocking mode. {@code method} names the
+         * channel's private {@code begin...(boolean blocking, ...)}, {@code end} its
+         * {@code end...(boolean blocking, boolean completed)}, which the JDK calls in a {@code finally}
+         * around the operation (JDK 11 to 25, all of {@code sun.nio.ch}'s socket and datagram channels).
+         */
         CHANNEL,
         /** A name lookup taking the host as its only argument: a literal address is not looked up. */
         LOOKUP
@@ -46,10 +51,11 @@ public final class JdkBlockingTable {
      *
      * @param name      what reports call it ({@code java.lang.Thread.sleep})
      * @param type      the class that declares it
-     * @param method    its name
+     * @param method    its name ({@link Kind#CHANNEL}: the begin method's)
      * @param kind      how it is hooked
+     * @param end       {@link Kind#CHANNEL} only: the end method's name, else null
      */
-    public record Target(String name, String type, String method, Kind kind) {
+    public record Target(String name, String type, String method, Kind kind, String end) {
     }
 
     /** A native blocking method whose call sites are rewritten to a bridge substitute. */
@@ -101,14 +107,18 @@ public final class JdkBlockingTable {
             plain("java.net.ServerSocket.accept", "sun.nio.ch.NioSocketImpl", "accept"),
             plain("java.net.DatagramSocket.send", "java.net.DatagramSocket", "send"),
             plain("java.net.DatagramSocket.receive", "java.net.DatagramSocket", "receive"),
-            channel("java.nio.channels.SocketChannel.read", "sun.nio.ch.SocketChannelImpl", "read"),
-            channel("java.nio.channels.SocketChannel.write", "sun.nio.ch.SocketChannelImpl", "write"),
-            channel("java.nio.channels.SocketChannel.connect", "sun.nio.ch.SocketChannelImpl", "connect"),
-            channel("java.nio.channels.ServerSocketChannel.accept", "sun.nio.ch.ServerSocketChannelImpl", "accept"),
-            channel("java.nio.channels.DatagramChannel.receive", "sun.nio.ch.DatagramChannelImpl", "receive"),
-            channel("java.nio.channels.DatagramChannel.send", "sun.nio.ch.DatagramChannelImpl", "send"),
-            new Target("java.net.InetAddress.getByName", "java.net.InetAddress", "getByName", Kind.LOOKUP),
-            new Target("java.net.InetAddress.getAllByName", "java.net.InetAddress", "getAllByName", Kind.LOOKUP),
+            // Channels: the begin/end pair every operation goes through (see Kind.CHANNEL), also the socket
+            // adaptors' (SocketChannel.socket()) blocking reads and writes.
+            channel("java.nio.channels.SocketChannel.read", "sun.nio.ch.SocketChannelImpl", "beginRead", "endRead"),
+            channel("java.nio.channels.SocketChannel.write", "sun.nio.ch.SocketChannelImpl", "beginWrite", "endWrite"),
+            channel("java.nio.channels.SocketChannel.connect", "sun.nio.ch.SocketChannelImpl", "beginConnect", "endConnect"),
+            channel("java.nio.channels.SocketChannel.connect", "sun.nio.ch.SocketChannelImpl", "beginFinishConnect",
+                    "endFinishConnect"),
+            channel("java.nio.channels.ServerSocketChannel.accept", "sun.nio.ch.ServerSocketChannelImpl", "begin", "end"),
+            channel("java.nio.channels.DatagramChannel.receive", "sun.nio.ch.DatagramChannelImpl", "beginRead", "endRead"),
+            channel("java.nio.channels.DatagramChannel.send", "sun.nio.ch.DatagramChannelImpl", "beginWrite", "endWrite"),
+            new Target("java.net.InetAddress.getByName", "java.net.InetAddress", "getByName", Kind.LOOKUP, null),
+            new Target("java.net.InetAddress.getAllByName", "java.net.InetAddress", "getAllByName", Kind.LOOKUP, null),
             plain("java.net.InetAddress.getLocalHost", "java.net.InetAddress", "getLocalHost"),
             plain("java.lang.Process.waitFor", "java.lang.ProcessImpl", "waitFor"),
             plain("java.lang.Process.waitFor", "java.lang.Process", "waitFor"));
@@ -117,11 +127,11 @@ public final class JdkBlockingTable {
     }
 
     private static Target plain(String name, String type, String method) {
-        return new Target(name, type, method, Kind.PLAIN);
+        return new Target(name, type, method, Kind.PLAIN, null);
     }
 
-    private static Target channel(String name, String type, String method) {
-        return new Target(name, type, method, Kind.CHANNEL);
+    private static Target channel(String name, String type, String begin, String end) {
+        return new Target(name, type, begin, Kind.CHANNEL, end);
     }
 
     public static List<Target> targets() {
