@@ -39,6 +39,10 @@ public final class AllowList {
             "io.netty.util.internal.NativeLibraryLoader#load",
             "io.vertx.core.file.impl.FileResolverImpl",
             "io.vertx.core.impl.VertxImpl#close",
+            // executeBlocking's hand-off to the worker pool (4.x, 5.x): it takes the pool queue's lock, which a
+            // worker may hold for a moment; the blocking work itself runs on the worker.
+            "io.vertx.core.impl.ContextImpl#internalExecuteBlocking",
+            "io.vertx.core.impl.ExecuteBlocking#executeBlocking",
             "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.");
 
     private final String[] classes;
