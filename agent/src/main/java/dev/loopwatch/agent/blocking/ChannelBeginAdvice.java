@@ -6,8 +6,9 @@ import net.bytebuddy.asm.Advice;
 /**
  * Inlined into a JDK channel's private {@code begin...(boolean blocking, ...)}: a blocking-mode operation
  * starts being recorded, a non-blocking one (Netty's) costs the test of the argument. Not in the public
- * {@code read}/{@code write}: advice there made the methods every Netty read and write goes through bigger,
- * with an exception handler around their body, and measurably slowed a saturated loop (benchmarks/README.md).
+ * {@code read}/{@code write}: advice there put a bridge call and an exception handler around the body of the
+ * methods every Netty read and write goes through (the throughput difference was within this machine's noise:
+ * benchmarks/README.md).
  */
 public final class ChannelBeginAdvice {
     private ChannelBeginAdvice() {

@@ -39,7 +39,8 @@ public final class JdkBlockingTable {
          * A channel operation: blocks only when the channel is in blocking mode. {@code method} names the
          * channel's private {@code begin...(boolean blocking, ...)}, {@code end} its
          * {@code end...(boolean blocking, boolean completed)}, which the JDK calls in a {@code finally}
-         * around the operation (JDK 11 to 25, all of {@code sun.nio.ch}'s socket and datagram channels).
+         * around the operation (the same names and signatures on JDK 17 and 25, so 21 between them;
+         * {@code JdkBlockingTableTest} checks the running JDK).
          */
         CHANNEL,
         /** A name lookup taking the host as its only argument: a literal address is not looked up. */
