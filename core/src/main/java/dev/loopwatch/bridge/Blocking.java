@@ -4,7 +4,7 @@ package dev.loopwatch.bridge;
  * Entry points of the blocking-call instrumentation, called by advice inlined into JDK methods (and by
  * the call-site substitutes of methods that are native on the running JDK).
  *
- * <p>The fast path, on a thread that is no loop, is the thread-id array lookup of {@link Loops#beginTask()}
+ * <p>The fast path, on a thread that is no loop, is the thread-id array lookup of {@code Loops.slotOf}
  * and a null check: a few nanoseconds, no allocation, no lock. Nothing here ever throws into the JDK
  * method it is inlined in: the advice suppresses any {@code Throwable}, and nothing here can block.
  */
@@ -17,17 +17,9 @@ public final class Blocking {
     }
 
     /** The ring of the current loop thread if a blocking call starts being recorded, else null. */
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
     public static BlockingRing enter() {
-        LoopSlot[] slots = Loops.byId;
-        long id = Thread.currentThread().getId();
-        if (id < slots.length) {
-            LoopSlot slot = slots[(int) id];
-            if (slot != null) {
-                return slot.blocking.begin();
-            }
-        }
-        return null;
+        LoopSlot slot = Loops.slotOf(Thread.currentThread());
+        return slot == null ? null : slot.blocking.begin();
     }
 
     /**
@@ -44,16 +36,11 @@ public final class Blocking {
     }
 
     /** The channel operation begun by {@link #enterHeld()} ends: recorded as {@code call}. */
-    @SuppressWarnings("deprecation")
     public static void exitHeld(int call) {
-        LoopSlot[] slots = Loops.byId;
-        long id = Thread.currentThread().getId();
-        if (id < slots.length) {
-            LoopSlot slot = slots[(int) id];
-            if (slot != null && slot.blocking.held) {
-                slot.blocking.held = false;
-                slot.blocking.end(call);
-            }
+        LoopSlot slot = Loops.slotOf(Thread.currentThread());
+        if (slot != null && slot.blocking.held) {
+            slot.blocking.held = false;
+            slot.blocking.end(call);
         }
     }
 
@@ -82,17 +69,9 @@ public final class Blocking {
     }
 
     /** Entering an allow-listed method on a loop: blocking calls inside it are not recorded. */
-    @SuppressWarnings("deprecation")
     public static BlockingRing allowEnter() {
-        LoopSlot[] slots = Loops.byId;
-        long id = Thread.currentThread().getId();
-        if (id < slots.length) {
-            LoopSlot slot = slots[(int) id];
-            if (slot != null) {
-                return slot.blocking.allowEnter();
-            }
-        }
-        return null;
+        LoopSlot slot = Loops.slotOf(Thread.currentThread());
+        return slot == null ? null : slot.blocking.allowEnter();
     }
 
     /** The ring of a watched loop thread, or null. For the drain and tests. */
