@@ -103,9 +103,7 @@ final class BlockingInstaller {
             types.add(t.type());
             blockingTypes.add(t.type());
         }
-        List<String> allow = new ArrayList<>(AllowList.DEFAULTS);
-        allow.addAll(userAllow);
-        allow.removeIf(e -> e.endsWith("."));
+        List<String> allow = advisedAllowEntries(userAllow);
         for (String entry : allow) {
             types.add(className(entry));
         }
@@ -145,6 +143,17 @@ final class BlockingInstaller {
                             .advice(methods.and(withBody()), AllowAdvice.class.getName()));
         }
         builder.installOn(inst);
+    }
+
+    /**
+     * The allow entries given advice: the built-in and the user's, but those matched on the stack only: the
+     * package prefixes (loopwatch's own; advice goes into named classes) and {@link AllowList#STACK_ONLY}.
+     */
+    static List<String> advisedAllowEntries(List<String> userAllow) {
+        List<String> allow = new ArrayList<>(AllowList.DEFAULTS);
+        allow.addAll(userAllow);
+        allow.removeIf(e -> e.endsWith(".") || AllowList.STACK_ONLY.contains(e));
+        return allow;
     }
 
     private static ElementMatcher.Junction<MethodDescription> withBody() {

@@ -7,8 +7,9 @@ import java.util.List;
  * Where blocking on a loop is allowed. Entries are {@code com.acme.Cache#load} (a method, every overload),
  * {@code com.acme.Cache} (every method of a class, constructors aside: advice cannot wrap a
  * constructor's super call) or, built-in only, a package prefix ending in a dot.
- * The agent instruments each class and method named here so that calls inside them are not even
- * recorded on the loop; after-the-fact events (contended monitors, from JFR) are matched on their stack.
+ * The agent instruments each class and method named here (but {@link #STACK_ONLY}'s) so that calls inside
+ * them are not even recorded on the loop; whatever is recorded, and the after-the-fact events (contended
+ * monitors, from JFR), is matched on its stack.
  */
 public final class AllowList {
     /**
@@ -21,6 +22,8 @@ public final class AllowList {
             "java.lang.ClassLoader#loadClass",
             "sun.nio.ch.SelectorImpl",
             "sun.nio.ch.EPollSelectorImpl",
+            "sun.nio.ch.KQueueSelectorImpl",
+            "sun.nio.ch.PollSelectorImpl",
             "java.util.logging.StreamHandler#publish",
             "java.util.logging.StreamHandler#flush",
             "java.util.logging.ConsoleHandler#publish",
@@ -44,6 +47,21 @@ public final class AllowList {
             "io.vertx.core.impl.ContextImpl#internalExecuteBlocking",
             "io.vertx.core.impl.ExecuteBlocking#executeBlocking",
             "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.");
+
+    /**
+     * Built-in entries matched on the stack only, never given advice: the JDK selectors. A loop calls their
+     * methods several times an iteration, and all they can block on (on a platform thread) is their own
+     * {@code synchronized} blocks, which only the JFR monitor events report, and those are matched on their
+     * stack. Advice there would cost every loop iteration for nothing: it grew methods C2 inlines
+     * ({@code selectNow}, {@code selectedKeys}, {@code begin}, {@code end}: 7-9 bytes, to about 50) past
+     * the inlining limit ({@code -XX:+PrintInlining}, JDK 25). Its throughput cost was within the
+     * benchmark's noise (benchmarks/README.md).
+     */
+    public static final List<String> STACK_ONLY = List.of(
+            "sun.nio.ch.SelectorImpl",
+            "sun.nio.ch.EPollSelectorImpl",
+            "sun.nio.ch.KQueueSelectorImpl",
+            "sun.nio.ch.PollSelectorImpl");
 
     private final String[] classes;
     private final String[] methods;
