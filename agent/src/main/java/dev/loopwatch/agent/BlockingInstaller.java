@@ -48,8 +48,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Installs the {@code jdk-blocking} line: advice in the blocking JDK methods of {@link JdkBlockingTable},
- * the call-site rewrite of the ones native on this JDK, the allow-list's advice; checks the user's allow
- * entries; and proves at the end, with a canary, that a blocking call on a loop is seen.
+ * the call-site rewrite of its substitutes ({@code Object.wait}; {@code Thread.sleep} where native), the
+ * allow-list's advice; checks the user's allow entries; and proves at the end, with a canary, that a blocking
+ * call on a loop is seen.
  */
 final class BlockingInstaller {
     static final String LINE = "jdk-blocking";
@@ -99,7 +100,9 @@ final class BlockingInstaller {
     private static void installAdvice(Instrumentation inst, List<String> userAllow) {
         Set<String> types = new LinkedHashSet<>();
         Set<String> blockingTypes = new LinkedHashSet<>();
-        for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
+        List<JdkBlockingTable.Target> advised = new ArrayList<>(JdkBlockingTable.targets());
+        advised.removeIf(t -> t.kind() == JdkBlockingTable.Kind.CALL_SITE); // their classes are never retransformed
+        for (JdkBlockingTable.Target t : advised) {
             types.add(t.type());
             blockingTypes.add(t.type());
         }
@@ -114,7 +117,7 @@ final class BlockingInstaller {
                 .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
                 .with(new Recorder(blockingTypes))
                 .ignore(not(namedOneOf(types.toArray(new String[0]))));
-        for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
+        for (JdkBlockingTable.Target t : advised) {
             Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(CallId.class, JdkBlockingTable.id(t.name()));
             AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice(mapping).include(agentLoader);
             ElementMatcher.Junction<MethodDescription> methods = named(t.method()).and(withBody());

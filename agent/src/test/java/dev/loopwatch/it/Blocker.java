@@ -83,6 +83,9 @@ final class Blocker {
             case "sleep": sleep(ms); break;
             case "timeunit": timeUnitSleep(ms); break;
             case "wait": objectWait(ms); break;
+            case "waitNanos": objectWaitNanos(ms); break;
+            case "waitNotified": objectWaitNotified(ms); break;
+            case "join": join(ms); break;
             case "park": park(ms); break;
             case "lock": lock(ms); break;
             case "future": future(ms); break;
@@ -120,6 +123,50 @@ final class Blocker {
         synchronized (o) {
             o.wait(ms);
         }
+    }
+
+    /** {@code wait(long, int)}: a call site of its own to rewrite. */
+    static void objectWaitNanos(long ms) throws InterruptedException {
+        Object o = new Object();
+        synchronized (o) {
+            o.wait(ms, 1);
+        }
+    }
+
+    /** {@code wait()}, woken by another thread after {@code ms}. */
+    static void objectWaitNotified(long ms) throws InterruptedException {
+        Object o = new Object();
+        boolean[] done = new boolean[1];
+        Thread notifier = new Thread(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (o) {
+                done[0] = true;
+                o.notifyAll();
+            }
+        });
+        notifier.start();
+        synchronized (o) {
+            while (!done[0]) {
+                o.wait();
+            }
+        }
+    }
+
+    /** {@code Thread.join}: the JDK's own wait inside, which no call-site rewrite sees; its own row does. */
+    static void join(long ms) throws InterruptedException {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        t.join();
     }
 
     static void park(long ms) {

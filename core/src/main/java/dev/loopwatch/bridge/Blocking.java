@@ -106,11 +106,31 @@ public final class Blocking {
         }
     }
 
-    /** Replaces {@code monitor.wait(long)} at call sites where {@code Object.wait(long)} is native. */
+    /**
+     * Replaces {@code monitor.wait(long)} at call sites in non-JDK classes, on every JDK: advice would mean
+     * retransforming {@code java.lang.Object} (see the agent's {@code JdkBlockingTable}).
+     */
     public static void waitOn(Object monitor, long millis) throws InterruptedException {
         BlockingRing ring = enter();
         try {
             monitor.wait(millis);
+        } finally {
+            if (ring != null) {
+                ring.end(waitCall);
+            }
+        }
+    }
+
+    /** Replaces {@code monitor.wait()}, as {@link #waitOn(Object, long)}. */
+    public static void waitOn(Object monitor) throws InterruptedException {
+        waitOn(monitor, 0L);
+    }
+
+    /** Replaces {@code monitor.wait(long, int)}, as {@link #waitOn(Object, long)}. */
+    public static void waitOn(Object monitor, long millis, int nanos) throws InterruptedException {
+        BlockingRing ring = enter();
+        try {
+            monitor.wait(millis, nanos);
         } finally {
             if (ring != null) {
                 ring.end(waitCall);

@@ -10,11 +10,13 @@ import net.bytebuddy.jar.asm.Opcodes;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Rewrites calls to blocking methods that are native on this JDK ({@link JdkBlockingTable#substitutes()}:
- * {@code Thread.sleep(long)}, {@code Object.wait(long)} on JDK 17-18) into calls to the bridge's
+ * Rewrites calls to the blocking methods of {@link JdkBlockingTable#substitutes()} ({@code Thread.sleep(long)}
+ * where it is native, JDK 17-18; the three {@code Object.wait} on every JDK) into calls to the bridge's
  * substitutes, which record the call around the original. Only method bodies change, so retransformation
  * works without any JVM flag.
  *
@@ -29,18 +31,19 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     static final String CANARY = "dev/loopwatch/agent/blocking/Canary";
 
     private final boolean sleep;
-    private final boolean wait;
+    /** The descriptors of the {@code Object.wait} overloads rewritten. */
+    private final Set<String> waits = new HashSet<>();
     private final byte[][] needles;
 
     public CallSiteRewriter(List<JdkBlockingTable.Substitute> substitutes) {
         boolean s = false;
-        boolean w = false;
         for (JdkBlockingTable.Substitute sub : substitutes) {
             s |= sub.method().equals("sleep");
-            w |= sub.method().equals("wait");
+            if (sub.method().equals("wait")) {
+                waits.add(sub.descriptor());
+            }
         }
         this.sleep = s;
-        this.wait = w;
         this.needles = new byte[][] {utf8Constant("sleep"), utf8Constant("wait")};
     }
 
@@ -78,7 +81,7 @@ public final class CallSiteRewriter implements ClassFileTransformer {
 
     /** Whether the class file may call a substituted method (its constant pool names it). */
     public boolean mentions(byte[] bytes) {
-        return (sleep && contains(bytes, needles[0])) || (wait && contains(bytes, needles[1]));
+        return (sleep && contains(bytes, needles[0])) || (!waits.isEmpty() && contains(bytes, needles[1]));
     }
 
     @Override
@@ -112,11 +115,13 @@ public final class CallSiteRewriter implements ClassFileTransformer {
                                 && method.equals("sleep") && desc.equals("(J)V")) {
                             changed[0] = true;
                             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sleep", "(J)V", false);
-                        } else if (wait && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
-                                && method.equals("wait") && desc.equals("(J)V")) {
-                            // Object.wait(long) is final: whatever the owner says, this is the one called.
+                        } else if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
+                                && method.equals("wait") && waits.contains(desc)) {
+                            // Object's waits are final: whatever the owner says, this is the one called. The
+                            // substitute takes the monitor first, then the same arguments.
                             changed[0] = true;
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn", "(Ljava/lang/Object;J)V", false);
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn",
+                                    "(Ljava/lang/Object;" + desc.substring(1), false);
                         } else {
                             super.visitMethodInsn(opcode, owner, method, desc, itf);
                         }

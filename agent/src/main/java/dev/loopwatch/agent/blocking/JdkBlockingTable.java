@@ -13,15 +13,19 @@ import java.util.Map;
  * <p>Advice can only go into methods with a body. On JDK 17 and 18, {@code Thread.sleep(long)} and
  * {@code Object.wait(long)} are native; from JDK 19 (Loom) they are Java methods wrapping
  * {@code sleep0}/{@code sleepNanos0} and {@code wait0}. Rather than a version number, the table asks the
- * running JDK ({@link #isNative}): a native one is covered by rewriting its call sites in non-JDK classes
- * ({@link CallSiteRewriter}) instead; their Java overloads ({@code sleep(long,int)}, {@code wait()},
- * {@code wait(long,int)}, {@code TimeUnit.sleep}) get advice on every JDK.
+ * running JDK ({@link #isNative}): a native {@code sleep} is covered by rewriting its call sites in non-JDK
+ * classes ({@link CallSiteRewriter}) instead; its Java overloads ({@code sleep(long,int)}, {@code TimeUnit.sleep})
+ * get advice on every JDK. {@code Object.wait} is rewritten at its call sites on every JDK
+ * ({@link Kind#CALL_SITE}): advice would mean retransforming {@code java.lang.Object}, and that deoptimises
+ * every compiled method that inlined a constructor (measured: 600 of the 730 methods the JVM deoptimised when
+ * the agent installed, JDK 25, a Vert.x service warming up), while the application warms up. The JDK's own
+ * waits are then not seen, but {@code Thread.join} has a row of its own.
  *
  * <table>
  *   <caption>Per JDK</caption>
  *   <tr><th>method</th><th>JDK 17-18</th><th>JDK 19+ (21, 25)</th></tr>
  *   <tr><td>{@code Thread.sleep(long)}</td><td>native: call sites rewritten</td><td>advice</td></tr>
- *   <tr><td>{@code Object.wait(long)}</td><td>native: call sites rewritten</td><td>advice</td></tr>
+ *   <tr><td>{@code Object.wait} (all three)</td><td>call sites rewritten</td><td>call sites rewritten</td></tr>
  *   <tr><td>{@code Thread.sleep(Duration)}</td><td>absent</td><td>advice</td></tr>
  *   <tr><td>all others below</td><td>advice</td><td>advice</td></tr>
  * </table>
@@ -44,7 +48,12 @@ public final class JdkBlockingTable {
          */
         CHANNEL,
         /** A name lookup taking the host as its only argument: a literal address is not looked up. */
-        LOOKUP
+        LOOKUP,
+        /**
+         * Hooked only by rewriting its call sites in non-JDK classes ({@link #substitutes()}), on every JDK: its
+         * class is never retransformed.
+         */
+        CALL_SITE
     }
 
     /**
@@ -66,7 +75,8 @@ public final class JdkBlockingTable {
     private static final List<Target> TARGETS = List.of(
             plain("java.lang.Thread.sleep", "java.lang.Thread", "sleep"),
             plain("java.util.concurrent.TimeUnit.sleep", "java.util.concurrent.TimeUnit", "sleep"),
-            plain("java.lang.Object.wait", "java.lang.Object", "wait"),
+            new Target("java.lang.Object.wait", "java.lang.Object", "wait", Kind.CALL_SITE, null),
+            plain("java.lang.Thread.join", "java.lang.Thread", "join"),
             plain("java.util.concurrent.locks.LockSupport.park", "java.util.concurrent.locks.LockSupport", "park"),
             plain("java.util.concurrent.locks.LockSupport.parkNanos", "java.util.concurrent.locks.LockSupport", "parkNanos"),
             plain("java.util.concurrent.locks.LockSupport.parkUntil", "java.util.concurrent.locks.LockSupport", "parkUntil"),
@@ -161,14 +171,17 @@ public final class JdkBlockingTable {
         return ids;
     }
 
-    /** The native blocking methods of this JDK, whose call sites are rewritten (none from JDK 19). */
+    /**
+     * The methods whose call sites are rewritten: {@code Thread.sleep(long)} where it is native (JDK 17-18),
+     * and the three {@code Object.wait} on every JDK ({@link Kind#CALL_SITE}).
+     */
     public static List<Substitute> substitutes() {
         List<Substitute> out = new ArrayList<>();
         if (isNative(Thread.class, "sleep", long.class)) {
             out.add(new Substitute("java.lang.Thread.sleep", "java/lang/Thread", "sleep", "(J)V"));
         }
-        if (isNative(Object.class, "wait", long.class)) {
-            out.add(new Substitute("java.lang.Object.wait", "java/lang/Object", "wait", "(J)V"));
+        for (String descriptor : List.of("()V", "(J)V", "(JI)V")) {
+            out.add(new Substitute("java.lang.Object.wait", "java/lang/Object", "wait", descriptor));
         }
         return out;
     }

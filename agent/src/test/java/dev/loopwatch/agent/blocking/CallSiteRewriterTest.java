@@ -6,16 +6,19 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The JDK 17 call-site rewrite, on class files, whatever JDK runs the test. */
+/** The call-site rewrite, on class files, whatever JDK runs the test. */
 class CallSiteRewriterTest {
     static final CallSiteRewriter BOTH = new CallSiteRewriter(List.of(
             new JdkBlockingTable.Substitute("java.lang.Thread.sleep", "java/lang/Thread", "sleep", "(J)V"),
             new JdkBlockingTable.Substitute("java.lang.Object.wait", "java/lang/Object", "wait", "(J)V")));
+    /** What this JDK's table asks for. */
+    static final CallSiteRewriter THIS_JDK = new CallSiteRewriter(JdkBlockingTable.substitutes());
 
     static class Sleeps {
         void run() throws InterruptedException {
@@ -23,6 +26,14 @@ class CallSiteRewriterTest {
             synchronized (this) {
                 wait(1);
             }
+        }
+    }
+
+    static class AllWaits {
+        synchronized void run() throws InterruptedException {
+            wait();
+            wait(1);
+            wait(1, 1);
         }
     }
 
@@ -47,6 +58,18 @@ class CallSiteRewriterTest {
         assertTrue(text.contains("waitOn"));
     }
 
+    /** Every Object.wait, on every JDK: java.lang.Object itself is never retransformed. */
+    @Test
+    void allThreeWaitsAreRedirectedOnThisJdk() throws Exception {
+        byte[] rewritten = THIS_JDK.rewrite(bytes(AllWaits.class));
+        assertNotNull(rewritten);
+        String text = new String(rewritten, StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("(Ljava/lang/Object;)V"), "wait()");
+        assertTrue(text.contains("(Ljava/lang/Object;J)V"), "wait(long)");
+        assertTrue(text.contains("(Ljava/lang/Object;JI)V"), "wait(long, int)");
+        assertTrue(THIS_JDK.rewrite(rewritten) == null, "no Object.wait call left");
+    }
+
     @Test
     void classesThatOnlyAwaitAreNotEvenParsed() throws Exception {
         assertFalse(BOTH.mentions(bytes(Awaits.class)), "'await' is not 'wait'");
@@ -69,6 +92,9 @@ class CallSiteRewriterTest {
     void tableKnowsWhichMethodsAreNativeHere() {
         boolean sleepNative = JdkBlockingTable.isNative(Thread.class, "sleep", long.class);
         assertTrue(sleepNative == (Runtime.version().feature() < 19), "Thread.sleep(long) native before JDK 19 only");
-        assertTrue(JdkBlockingTable.substitutes().isEmpty() == !sleepNative);
+        assertTrue(JdkBlockingTable.substitutes().stream().anyMatch(s -> s.method().equals("sleep")) == sleepNative,
+                "Thread.sleep(long) rewritten exactly where it is native");
+        assertEquals(3, JdkBlockingTable.substitutes().stream().filter(s -> s.method().equals("wait")).count(),
+                "the three Object.wait rewritten on every JDK");
     }
 }
