@@ -23,8 +23,9 @@ import java.util.Set;
  * <p>Scope: every class of a non-JDK loader (the application, its libraries, Netty), except ByteBuddy and
  * loopwatch (its canary excepted). A class whose constant pool has no entry spelling the method's name is
  * left untouched after a byte search, so the cost is one scan per loaded class, plus a parse and a rewrite of
- * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Thread.sleep(long)} directly
- * on a loop is not seen on JDK 17 (none of the JDK's blocking APIs do: they park).
+ * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Object.wait}, or
+ * {@code Thread.sleep(long)} on JDK 17, directly on a loop is not seen (the JDK's blocking APIs park;
+ * {@code Thread.join}, which waits, has advice of its own).
  */
 public final class CallSiteRewriter implements ClassFileTransformer {
     static final String BRIDGE = "dev/loopwatch/bridge/Blocking";
