@@ -107,26 +107,10 @@ public final class Blocking {
     }
 
     /**
-     * Replaces {@code monitor.wait(long)} at call sites in non-JDK classes, on every JDK: advice would mean
-     * retransforming {@code java.lang.Object} (see the agent's {@code JdkBlockingTable}).
+     * Replaces {@code monitor.wait(long, int)} at call sites in non-JDK classes, on every JDK: advice would mean
+     * retransforming {@code java.lang.Object} (see the agent's {@code JdkBlockingTable}). The other two waits
+     * come here with {@code nanos} 0, which {@code Object.wait(long, int)} treats exactly as they do.
      */
-    public static void waitOn(Object monitor, long millis) throws InterruptedException {
-        BlockingRing ring = enter();
-        try {
-            monitor.wait(millis);
-        } finally {
-            if (ring != null) {
-                ring.end(waitCall);
-            }
-        }
-    }
-
-    /** Replaces {@code monitor.wait()}, as {@link #waitOn(Object, long)}. */
-    public static void waitOn(Object monitor) throws InterruptedException {
-        waitOn(monitor, 0L);
-    }
-
-    /** Replaces {@code monitor.wait(long, int)}, as {@link #waitOn(Object, long)}. */
     public static void waitOn(Object monitor, long millis, int nanos) throws InterruptedException {
         BlockingRing ring = enter();
         try {
@@ -136,5 +120,15 @@ public final class Blocking {
                 ring.end(waitCall);
             }
         }
+    }
+
+    /** Replaces {@code monitor.wait(long)}. */
+    public static void waitOn(Object monitor, long millis) throws InterruptedException {
+        waitOn(monitor, millis, 0);
+    }
+
+    /** Replaces {@code monitor.wait()}. */
+    public static void waitOn(Object monitor) throws InterruptedException {
+        waitOn(monitor, 0L, 0);
     }
 }
