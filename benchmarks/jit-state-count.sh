@@ -9,7 +9,7 @@
 # UnpooledDirectByteBuf._getByte, per 1 000 requests: about 0.02-0.06 when C2 inlined the scan, 0.27-0.53 when it
 # left it a chain of calls (slow). Prints one line per JVM and the count. JDK 25 (Netty 4.2 reads direct buffers
 # through ByteBuffer there; on JDK 17 it uses Unsafe and the path looks different). JAVA_HOME picks the JDK;
-# SKIP_BUILD skips the build; the async-profiler library is fetched as loop-profile.sh does.
+# SKIP_BUILD skips the build; async-profiler is fetched by benchmarks/profile/async-profiler.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JVMS=${1:-8}
@@ -20,12 +20,7 @@ mkdir -p "$OUT"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   mvn -q -o package -pl core,agent,it-fixtures/vertx-5 -am -DskipTests
 fi
-LIB=$OUT/linux-x64/libasyncProfiler.so
-if [[ ! -f $LIB ]]; then
-  mvn -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$OUT"
-  (cd "$OUT" && "${JAVA%java}jar" xf async-profiler-4.1.jar linux-x64/libasyncProfiler.so)
-fi
-LIB=$(cd "$(dirname "$LIB")" && pwd)/libasyncProfiler.so
+LIB=$(benchmarks/profile/async-profiler.sh "$JAVA")
 CP="it-fixtures/vertx-5/target/classes:it-fixtures/vertx-5/target/libs/*"
 slow=0
 for i in $(seq 1 "$JVMS"); do

@@ -15,7 +15,7 @@
 # differently because of the advice, cache lines the watchdog reads); benchmarks/README.md says how those
 # were checked.
 #
-# async-profiler comes from Maven Central (tools.profiler:async-profiler, the jar that carries the native
+# async-profiler comes from Maven Central via benchmarks/profile/async-profiler.sh (tools.profiler:async-profiler, the jar that carries the native
 # library), fetched once into benchmarks/target/profile. Linux x64 only. JAVA_HOME picks the JDK; VERTX=vertx-4
 # runs the Vert.x 4.5 fixture; AGENT_ARGS (default log=off) the agent's options. The heap is fixed, as in
 # vertx-throughput.sh.
@@ -25,18 +25,12 @@ SECONDS_PROFILED=${1:-12}
 CONNECTIONS=${2:-16}
 MODULE=${VERTX:-vertx-5}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-AP_VERSION=4.1
 OUT=benchmarks/target/profile
 mkdir -p "$OUT"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   mvn -q -o package -pl core,agent,it-fixtures/$MODULE -am -DskipTests
 fi
-LIB=$OUT/linux-x64/libasyncProfiler.so
-if [[ ! -f $LIB ]]; then
-  mvn -q dependency:copy -Dartifact=tools.profiler:async-profiler:$AP_VERSION -DoutputDirectory="$OUT"
-  (cd "$OUT" && "${JAVA%java}jar" xf "async-profiler-$AP_VERSION.jar" linux-x64/libasyncProfiler.so)
-fi
-LIB=$(cd "$(dirname "$LIB")" && pwd)/libasyncProfiler.so
+LIB=$(benchmarks/profile/async-profiler.sh "$JAVA")
 CP="it-fixtures/$MODULE/target/classes:it-fixtures/$MODULE/target/libs/*"
 STACKS=$(pwd)/$OUT/loop.collapsed
 LOG=$OUT/hello.out
