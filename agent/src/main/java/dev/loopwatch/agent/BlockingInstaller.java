@@ -31,6 +31,7 @@ import net.bytebuddy.utility.JavaModule;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,40 +111,33 @@ final class BlockingInstaller {
         for (String entry : allow) {
             types.add(className(entry));
         }
-        ClassLoader agentLoader = BlockingInstaller.class.getClassLoader();
         AgentBuilder builder = LineInstaller.newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
                 .with(new Recorder(blockingTypes))
+                .with(NameFilteredTransformer.decorator(internalNames(types)::contains))
                 .ignore(not(namedOneOf(types.toArray(new String[0]))));
         for (JdkBlockingTable.Target t : advised) {
             Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(CallId.class, JdkBlockingTable.id(t.name()));
-            AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice(mapping).include(agentLoader);
             ElementMatcher.Junction<MethodDescription> methods = named(t.method()).and(withBody());
-            switch (t.kind()) {
-                case CHANNEL:
-                    advice = advice
-                            .advice(methods.and(takesArgument(0, boolean.class)), ChannelBeginAdvice.class.getName())
-                            .advice(named(t.end()).and(withBody()).and(takesArguments(boolean.class, boolean.class)),
-                                    ChannelEndAdvice.class.getName());
-                    break;
-                case LOOKUP:
-                    advice = advice.advice(methods.and(takesArguments(String.class)), LookupBlockingAdvice.class.getName());
-                    break;
-                default:
-                    advice = advice.advice(methods, BlockingAdvice.class.getName());
-            }
+            AdviceTransformer advice = switch (t.kind()) {
+                case CHANNEL -> AdviceTransformer
+                        .of(methods.and(takesArgument(0, boolean.class)), mapping.to(ChannelBeginAdvice.class))
+                        .and(named(t.end()).and(withBody()).and(takesArguments(boolean.class, boolean.class)),
+                                mapping.to(ChannelEndAdvice.class));
+                case LOOKUP -> AdviceTransformer.of(methods.and(takesArguments(String.class)),
+                        mapping.to(LookupBlockingAdvice.class));
+                default -> AdviceTransformer.of(methods, mapping.to(BlockingAdvice.class));
+            };
             builder = builder.type(named(t.type())).transform(advice);
         }
+        Advice allowAdvice = Advice.to(AllowAdvice.class);
         for (String entry : allow) {
             String method = methodName(entry);
             ElementMatcher.Junction<MethodDescription> methods = method == null
                     ? isMethod() : hasMethodName(method).and(isMethod());
-            builder = builder.type(named(className(entry)))
-                    .transform(new AgentBuilder.Transformer.ForAdvice()
-                            .include(agentLoader)
-                            .advice(methods.and(withBody()), AllowAdvice.class.getName()));
+            builder = builder.type(named(className(entry))).transform(AdviceTransformer.of(methods.and(withBody()), allowAdvice));
         }
         builder.installOn(inst);
     }
@@ -157,6 +151,15 @@ final class BlockingInstaller {
         allow.addAll(userAllow);
         allow.removeIf(e -> e.endsWith(".") || AllowList.STACK_ONLY.contains(e));
         return allow;
+    }
+
+    /** The JVM's names ({@code java/io/FileInputStream}) of these binary names. */
+    private static Set<String> internalNames(Set<String> binaryNames) {
+        Set<String> names = new HashSet<>();
+        for (String name : binaryNames) {
+            names.add(name.replace('.', '/'));
+        }
+        return names;
     }
 
     private static ElementMatcher.Junction<MethodDescription> withBody() {

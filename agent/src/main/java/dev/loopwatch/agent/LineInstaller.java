@@ -4,6 +4,7 @@ import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.core.Instrumentations;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
@@ -59,15 +60,15 @@ final class LineInstaller {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Recorder(guards, abort))
+                .with(NameFilteredTransformer.decorator(
+                        new HookedNames(lines, packagePrefixes, abort == null ? null : abort::acceptsName)))
                 .ignore(not(libraries));
         for (Map.Entry<LibraryLine, LoaderHasResources> entry : guards.entrySet()) {
             LibraryLine line = entry.getKey();
             LoaderHasResources guard = entry.getValue();
             for (Hook hook : line.hooks()) {
                 builder = builder.type(hook.type(), guard)
-                        .transform(new AgentBuilder.Transformer.ForAdvice()
-                                .include(LineInstaller.class.getClassLoader())
-                                .advice(hook.methods(), hook.advice().getName()));
+                        .transform(AdviceTransformer.of(hook.methods(), Advice.to(hook.advice())));
             }
         }
         if (abort != null) {

@@ -38,9 +38,14 @@ public final class AbortInstrumentation {
         return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {
             @Override
             public boolean matches(TypeDescription type) {
-                return config.abortable(type.getName());
+                return acceptsName(type.getName());
             }
         };
+    }
+
+    /** Whether the class of this (binary, dotted) name gets checks; what {@link #types()} matches. */
+    public boolean acceptsName(String className) {
+        return config.abortable(className);
     }
 
     /** The transformer that inserts the checks. */
