@@ -1,0 +1,44 @@
+package dev.loopwatch.core;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits until the JVM's JIT has settled after start: at least {@link #MIN_MILLIS}, then until less than
+ * {@link #QUIET_COMPILE_MILLIS} of compilation happened in the last second, at most {@link #MAX_MILLIS} in all.
+ *
+ * <p>Why: the agent's blocking-call line is expensive to start (retransforming about 25 JDK classes with a cold
+ * ByteBuddy, reading the loaded classes for the call-site rewrite, starting a JFR stream: about 0.7 s of CPU on
+ * 2 vCPUs). Done while a service that takes load at once is warming up, it shares the CPUs with the JIT's
+ * compiler threads, and C1 then more often compiles hot methods without a type profile, which C2 keeps for the
+ * JVM's life (measured: Netty's header scan left un-inlined in 3-4 of 7-8 JVMs with the agent, 0 of 7-8 with the
+ * blocking-call line started after this wait; benchmarks/README.md).
+ */
+public final class JitWarmUp {
+    static final long MIN_MILLIS = 2_000;
+    static final long MAX_MILLIS = 10_000;
+    static final long QUIET_COMPILE_MILLIS = 20;
+
+    private JitWarmUp() {
+    }
+
+    /** Blocks until the JIT has settled (see the class comment); returns the milliseconds waited. */
+    public static long awaitSettled() throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(MIN_MILLIS);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            long before = jit.getTotalCompilationTime();
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS - 1_000)) {
+                Thread.sleep(1_000);
+                long now = jit.getTotalCompilationTime();
+                if (now - before < QUIET_COMPILE_MILLIS) {
+                    break;
+                }
+                before = now;
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+}
