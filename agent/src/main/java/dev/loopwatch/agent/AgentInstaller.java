@@ -30,7 +30,8 @@ import java.util.List;
  * <p>The trade-off, measured on 2 vCPUs (JDK 25, benchmarks/README.md): installed in {@code premain}, a
  * hello world takes about 0.9 s to run instead of 0.05 s (0.15 s with the background install), far past the
  * 300 ms start-up budget. On the background thread the install costs about 1 s of CPU while the service
- * starts, and a service that takes load at once shares the CPUs with it while its JIT warms up.
+ * starts, and a service that takes load at once shares the CPUs with it while its JIT warms up; so the costlier
+ * half, the blocking-call line, waits until the JIT has settled (see {@link #instrument}).
  */
 final class AgentInstaller {
     private static boolean installed;
