@@ -53,7 +53,8 @@ final class AgentInstaller {
         }
         // The bridge must be in the bootstrap loader before anything links to it: core, and the advice.
         BootstrapBridge.inject(inst);
-        if (!late && config.blocking()) {
+        boolean deferBlocking = defersBlocking(late, config);
+        if (deferBlocking) {
             BlockingDrain.holdMonitors(); // before any loop can register: see instrument
         }
         LoopWatch.start(config);
@@ -62,7 +63,7 @@ final class AgentInstaller {
         if (late) {
             instrument(inst, chosen, false);
         } else {
-            Thread installer = new Thread(() -> instrument(inst, chosen, true), "loopwatch-installer");
+            Thread installer = new Thread(() -> instrument(inst, chosen, deferBlocking), "loopwatch-installer");
             installer.setDaemon(true);
             installer.setContextClassLoader(null);
             installer.start();
@@ -70,9 +71,17 @@ final class AgentInstaller {
     }
 
     /**
+     * Whether the blocking-call line waits until the JIT has settled: under {@code -javaagent} by default
+     * ({@code blocking.start=settled}); never when attached late, where the service is warm already.
+     */
+    static boolean defersBlocking(boolean late, LoopWatchConfig config) {
+        return !late && config.blocking() && config.blockingSettled();
+    }
+
+    /**
      * Installs the library lines (stall detection), adopts the loops already running, then the blocking-call
-     * line. Under {@code -javaagent} ({@code deferBlocking}) that line waits until the JIT has settled
-     * ({@link JitWarmUp}: 2-10 s after start): its start (JDK classes retransformed, loaded classes scanned,
+     * line. Under {@code -javaagent} ({@code deferBlocking}, unless {@code blocking.start=now}) that line waits
+     * until the JIT has settled ({@link JitWarmUp}: 2-10 s after start): its start (JDK classes retransformed, loaded classes scanned,
      * the JFR stream) is the most expensive part of the install, and a service that takes load at once would
      * otherwise warm up beside it. Attached late (the JUnit extension), everything is installed at once.
      * {@link Instrumentations#ready()} comes last, so that "instrumented" means every line is in force.

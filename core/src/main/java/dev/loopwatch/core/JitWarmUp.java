@@ -2,6 +2,7 @@ package dev.loopwatch.core;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,24 +15,37 @@ import java.util.concurrent.TimeUnit;
  * compiler threads, and C1 then more often compiles hot methods without a type profile, which C2 keeps for the
  * JVM's life (measured: Netty's header scan left un-inlined in 3-4 of 7-8 JVMs with the agent, 0 of 7-8 with the
  * blocking-call line started after this wait; benchmarks/README.md).
+ *
+ * <p>{@link #cutShort()} ends the wait at once: the JUnit extension calls it when it finds the agent loaded with
+ * {@code -javaagent} and still waiting, since a test run has no warm-up to protect and must not wait up to 10 s
+ * for its first watched test.
  */
 public final class JitWarmUp {
     static final long MIN_MILLIS = 2_000;
     static final long MAX_MILLIS = 10_000;
     static final long QUIET_COMPILE_MILLIS = 20;
 
+    private static final CountDownLatch CUT_SHORT = new CountDownLatch(1);
+
     private JitWarmUp() {
     }
 
-    /** Blocks until the JIT has settled (see the class comment); returns the milliseconds waited. */
+    /**
+     * Blocks until the JIT has settled (see the class comment) or {@link #cutShort()} is called; returns the
+     * milliseconds waited.
+     */
     public static long awaitSettled() throws InterruptedException {
         long start = System.nanoTime();
-        Thread.sleep(MIN_MILLIS);
+        if (CUT_SHORT.await(MIN_MILLIS, TimeUnit.MILLISECONDS)) {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
             long before = jit.getTotalCompilationTime();
             while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS - 1_000)) {
-                Thread.sleep(1_000);
+                if (CUT_SHORT.await(1_000, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
                 long now = jit.getTotalCompilationTime();
                 if (now - before < QUIET_COMPILE_MILLIS) {
                     break;
@@ -40,5 +54,10 @@ public final class JitWarmUp {
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** Ends any wait in {@link #awaitSettled()} now, and makes later ones return at once. */
+    public static void cutShort() {
+        CUT_SHORT.countDown();
     }
 }

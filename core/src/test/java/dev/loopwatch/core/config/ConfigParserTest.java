@@ -60,7 +60,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "blocking, allow; loopwatch is off", e.getMessage());
+                + "blocking, blocking.start, allow; loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -106,6 +106,15 @@ class ConfigParserTest {
             ConfigException e = assertThrows(ConfigException.class, () -> parse(bad), bad);
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    @Test
+    void blockingStartsOnceTheJitHasSettledUnlessAskedToStartNow() throws Exception {
+        assertTrue(parse(null).blockingSettled());
+        assertFalse(parse("blocking.start=now").blockingSettled());
+        assertTrue(parse("blocking.start=Settled").blockingSettled());
+        assertEquals("loopwatch: bad value 'later' for option blocking.start (agent argument): expected settled or now;"
+                + " loopwatch is off", assertThrows(ConfigException.class, () -> parse("blocking.start=later")).getMessage());
     }
 
     @Test
