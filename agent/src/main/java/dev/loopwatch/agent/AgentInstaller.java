@@ -92,11 +92,16 @@ final class AgentInstaller {
                     config.action() == Action.ABORT ? new AbortInstrumentation(config) : null);
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
             if (config.blocking()) {
+                // Into a warm JVM the line goes in three steps (advice, call-site rewrite, JFR stream), each after
+                // the JIT has recompiled what the one before threw away: together they cost a loaded service a
+                // brown-out of about 2 s (benchmarks/README.md, InstallBlip).
+                BlockingInstaller.Pause pause = deferBlocking ? JitWarmUp::pause : BlockingInstaller.Pause.NONE;
                 try {
                     if (deferBlocking) {
                         JitWarmUp.awaitSettled();
                     }
-                    BlockingInstaller.install(inst, config.allow());
+                    BlockingInstaller.install(inst, config.allow(), pause);
+                    pause.run();
                 } catch (Throwable t) {
                     Diagnostics.disabled("blocking-call instrumentation", t);
                 } finally {

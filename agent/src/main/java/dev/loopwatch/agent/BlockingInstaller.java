@@ -60,25 +60,50 @@ final class BlockingInstaller {
     private BlockingInstaller() {
     }
 
-    static void install(Instrumentation inst, List<String> userAllow) {
+    /**
+     * @param pause run between the two batches of retransformed classes: into a warm JVM, {@link dev.loopwatch.core.JitWarmUp#pause()},
+     *              so that the JIT recompiles what the first batch threw away before the second adds to it
+     */
+    static void install(Instrumentation inst, List<String> userAllow, Pause pause) throws InterruptedException {
         BlockingCalls.names(JdkBlockingTable.names());
         List<JdkBlockingTable.Substitute> substitutes = JdkBlockingTable.substitutes();
         Blocking.substitutes(JdkBlockingTable.id("java.lang.Thread.sleep"), JdkBlockingTable.id("java.lang.Object.wait"));
         giveJavaBaseAReadEdgeToTheBridge(inst);
         String rewriteFailure = null;
+        CallSiteRewriter rewriter = null;
         if (!substitutes.isEmpty()) {
             try {
-                CallSiteRewriter rewriter = new CallSiteRewriter(substitutes);
+                rewriter = new CallSiteRewriter(substitutes);
                 inst.addTransformer(rewriter, true);
-                rewriteLoaded(inst, rewriter);
+            } catch (Throwable t) {
+                rewriter = null;
+                rewriteFailure = t.toString();
+                Diagnostics.disabled("call-site rewrite", t);
+            }
+        }
+        // The advice's classes first (one batch, ByteBuddy's; the rewrite runs on them too, being registered),
+        // then the other loaded classes the rewrite changes, in one batch: every class is retransformed once,
+        // and a warm service's compiled code is thrown away in two rounds, not one per class.
+        Set<String> advisedTypes = installAdvice(inst, userAllow);
+        if (rewriter != null) {
+            pause.run();
+            try {
+                rewriteLoaded(inst, rewriter, advisedTypes);
             } catch (Throwable t) {
                 rewriteFailure = t.toString();
                 Diagnostics.disabled("call-site rewrite", t);
             }
         }
-        installAdvice(inst, userAllow);
         checkAllowList(userAllow);
         canary(substitutes, rewriteFailure);
+    }
+
+    /** A wait between install steps. */
+    @FunctionalInterface
+    interface Pause {
+        Pause NONE = () -> { };
+
+        void run() throws InterruptedException;
     }
 
     /**
@@ -98,7 +123,8 @@ final class BlockingInstaller {
         }
     }
 
-    private static void installAdvice(Instrumentation inst, List<String> userAllow) {
+    /** Installs the JDK and allow-list advice; returns the names of the classes it goes into. */
+    private static Set<String> installAdvice(Instrumentation inst, List<String> userAllow) {
         Set<String> types = new LinkedHashSet<>();
         Set<String> blockingTypes = new LinkedHashSet<>();
         List<JdkBlockingTable.Target> advised = new ArrayList<>(JdkBlockingTable.targets());
@@ -140,6 +166,7 @@ final class BlockingInstaller {
             builder = builder.type(named(className(entry))).transform(AdviceTransformer.of(methods.and(withBody()), allowAdvice));
         }
         builder.installOn(inst);
+        return types;
     }
 
     /**
@@ -166,21 +193,47 @@ final class BlockingInstaller {
         return not(isNative()).and(not(isAbstract()));
     }
 
-    /** Classes loaded before the rewrite was installed that call a substituted method: retransformed. */
-    private static void rewriteLoaded(Instrumentation inst, CallSiteRewriter rewriter) {
+    /**
+     * Classes loaded before the rewrite was installed that call a substituted method (but {@code done}'s, already
+     * retransformed): retransformed together.
+     */
+    private static void rewriteLoaded(Instrumentation inst, CallSiteRewriter rewriter, Set<String> done) {
+        List<Class<?>> calling = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.isArray() || c.isPrimitive() || c.isHidden() || !inst.isModifiableClass(c)) {
                 continue;
             }
             ClassLoader loader = c.getClassLoader();
             String name = c.getName().replace('.', '/');
-            if (!CallSiteRewriter.inScope(loader, name) || name.equals("dev/loopwatch/agent/blocking/Canary")) {
+            if (!CallSiteRewriter.inScope(loader, name) || name.equals("dev/loopwatch/agent/blocking/Canary")
+                    || done.contains(c.getName())) {
                 continue;
             }
             try (InputStream in = loader.getResourceAsStream(name + ".class")) {
                 if (in != null && rewriter.mentions(in.readAllBytes())) {
-                    inst.retransformClasses(c);
+                    calling.add(c);
                 }
+            } catch (Throwable t) {
+                Diagnostics.error("call-site rewrite of " + c.getName(), t);
+            }
+        }
+        retransform(inst, calling);
+    }
+
+    /** Retransforms these classes in one batch; if that fails, one by one, so that one class cannot stop the rest. */
+    private static void retransform(Instrumentation inst, List<Class<?>> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable batch) {
+            // below: the JVM applies a batch all or nothing
+        }
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
             } catch (Throwable t) {
                 Diagnostics.error("call-site rewrite of " + c.getName(), t);
             }

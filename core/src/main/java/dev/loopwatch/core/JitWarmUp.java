@@ -24,6 +24,9 @@ public final class JitWarmUp {
     static final long MIN_MILLIS = 2_000;
     static final long MAX_MILLIS = 10_000;
     static final long QUIET_COMPILE_MILLIS = 20;
+    static final long PAUSE_STEP_MILLIS = 250;
+    static final long PAUSE_QUIET_MILLIS = 5;
+    static final long PAUSE_MAX_MILLIS = 3_000;
 
     private static final CountDownLatch CUT_SHORT = new CountDownLatch(1);
 
@@ -54,6 +57,30 @@ public final class JitWarmUp {
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /**
+     * Between the steps of an install into a warm JVM: waits until the JIT has recompiled what the last step
+     * threw away (less than {@link #PAUSE_QUIET_MILLIS} of compilation in the last {@link #PAUSE_STEP_MILLIS}),
+     * at most {@link #PAUSE_MAX_MILLIS}, so that the next step's own work does not compete with it for the CPU.
+     * Returns at once after {@link #cutShort()}.
+     */
+    public static void pause() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            CUT_SHORT.await(PAUSE_STEP_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        long start = System.nanoTime();
+        long before = jit.getTotalCompilationTime();
+        while (!CUT_SHORT.await(PAUSE_STEP_MILLIS, TimeUnit.MILLISECONDS)
+                && System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(PAUSE_MAX_MILLIS)) {
+            long now = jit.getTotalCompilationTime();
+            if (now - before < PAUSE_QUIET_MILLIS) {
+                return;
+            }
+            before = now;
+        }
     }
 
     /** Ends any wait in {@link #awaitSettled()} now, and makes later ones return at once. */
