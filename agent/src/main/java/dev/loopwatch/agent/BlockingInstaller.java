@@ -210,7 +210,11 @@ final class BlockingInstaller {
                 continue;
             }
             try (InputStream in = loader.getResourceAsStream(name + ".class")) {
-                if (in != null && rewriter.mentions(in.readAllBytes())) {
+                // The exact test, not just mentions(): a class that only names a "sleep" or a "wait" (Netty's
+                // NioIoHandler, its queues, Ticker) would be retransformed unchanged, which still throws away the
+                // compiled code that inlined it.
+                byte[] bytes = in == null ? null : in.readAllBytes();
+                if (bytes != null && rewriter.mentions(bytes) && rewriter.rewrite(bytes) != null) {
                     calling.add(c);
                 }
             } catch (Throwable t) {

@@ -100,7 +100,7 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     }
 
     /** The class with its substituted calls rewritten, or null when it has none. */
-    byte[] rewrite(byte[] bytes) {
+    public byte[] rewrite(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = new boolean[1];

@@ -43,6 +43,16 @@ class CallSiteRewriterTest {
         }
     }
 
+    /** Names a "sleep" (its own method) but calls no substituted method: like Netty's Ticker or NioIoHandler. */
+    static class NamesSleep {
+        void sleep(long millis) {
+        }
+
+        void run() {
+            sleep(1);
+        }
+    }
+
     private static byte[] bytes(Class<?> type) throws Exception {
         try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
             return in.readAllBytes();
@@ -75,6 +85,14 @@ class CallSiteRewriterTest {
         assertFalse(BOTH.mentions(bytes(Awaits.class)), "'await' is not 'wait'");
         assertTrue(BOTH.mentions(bytes(Sleeps.class)));
         assertNull(BOTH.rewrite(bytes(Awaits.class)));
+    }
+
+    @Test
+    void aClassThatOnlyNamesASleepIsParsedButLeftUnchanged() throws Exception {
+        // The installer retransforms a loaded class only when rewrite() changes it: retransforming it unchanged
+        // would still throw away the compiled code that inlined it.
+        assertTrue(BOTH.mentions(bytes(NamesSleep.class)));
+        assertNull(BOTH.rewrite(bytes(NamesSleep.class)));
     }
 
     @Test
