@@ -100,7 +100,7 @@ final class AgentInstaller {
                     if (deferBlocking) {
                         JitWarmUp.awaitSettled();
                     }
-                    BlockingInstaller.install(inst, config.allow(), pause);
+                    BlockingInstaller.install(inst, config.allow(), config.executors(), pause);
                     pause.run();
                 } catch (Throwable t) {
                     Diagnostics.disabled("blocking-call instrumentation", t);

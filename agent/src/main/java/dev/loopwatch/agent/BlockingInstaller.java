@@ -61,10 +61,12 @@ final class BlockingInstaller {
     }
 
     /**
+     * @param executors whether Netty's {@code DefaultEventExecutor} threads are watched ({@code executors=on})
      * @param pause run between the two batches of retransformed classes: into a warm JVM, {@link dev.loopwatch.core.JitWarmUp#pause()},
      *              so that the JIT recompiles what the first batch threw away before the second adds to it
      */
-    static void install(Instrumentation inst, List<String> userAllow, Pause pause) throws InterruptedException {
+    static void install(Instrumentation inst, List<String> userAllow, boolean executors, Pause pause)
+            throws InterruptedException {
         BlockingCalls.names(JdkBlockingTable.names());
         List<JdkBlockingTable.Substitute> substitutes = JdkBlockingTable.substitutes();
         Blocking.substitutes(JdkBlockingTable.id("java.lang.Thread.sleep"), JdkBlockingTable.id("java.lang.Object.wait"));
@@ -73,7 +75,7 @@ final class BlockingInstaller {
         CallSiteRewriter rewriter = null;
         if (!substitutes.isEmpty()) {
             try {
-                rewriter = new CallSiteRewriter(substitutes);
+                rewriter = new CallSiteRewriter(substitutes, AllowList.of(userAllow));
                 inst.addTransformer(rewriter, true);
             } catch (Throwable t) {
                 rewriter = null;
@@ -84,7 +86,7 @@ final class BlockingInstaller {
         // The advice's classes first (one batch, ByteBuddy's; the rewrite runs on them too, being registered),
         // then the other loaded classes the rewrite changes, in one batch: every class is retransformed once,
         // and a warm service's compiled code is thrown away in two rounds, not one per class.
-        Set<String> advisedTypes = installAdvice(inst, userAllow);
+        Set<String> advisedTypes = installAdvice(inst, userAllow, executors);
         if (rewriter != null) {
             pause.run();
             try {
@@ -124,7 +126,7 @@ final class BlockingInstaller {
     }
 
     /** Installs the JDK and allow-list advice; returns the names of the classes it goes into. */
-    private static Set<String> installAdvice(Instrumentation inst, List<String> userAllow) {
+    private static Set<String> installAdvice(Instrumentation inst, List<String> userAllow, boolean executors) {
         Set<String> types = new LinkedHashSet<>();
         Set<String> blockingTypes = new LinkedHashSet<>();
         List<JdkBlockingTable.Target> advised = new ArrayList<>(JdkBlockingTable.targets());
@@ -133,7 +135,7 @@ final class BlockingInstaller {
             types.add(t.type());
             blockingTypes.add(t.type());
         }
-        List<String> allow = advisedAllowEntries(userAllow);
+        List<String> allow = advisedAllowEntries(userAllow, executors);
         for (String entry : allow) {
             types.add(className(entry));
         }
@@ -171,12 +173,14 @@ final class BlockingInstaller {
 
     /**
      * The allow entries given advice: the built-in and the user's, but those matched on the stack only: the
-     * package prefixes (loopwatch's own; advice goes into named classes) and {@link AllowList#STACK_ONLY}.
+     * package prefixes (loopwatch's own; advice goes into named classes), {@link AllowList#STACK_ONLY}, and
+     * {@link AllowList#ADVISED_WITH_EXECUTORS_ONLY} unless {@code executors} (or the user names them).
      */
-    static List<String> advisedAllowEntries(List<String> userAllow) {
+    static List<String> advisedAllowEntries(List<String> userAllow, boolean executors) {
         List<String> allow = new ArrayList<>(AllowList.DEFAULTS);
         allow.addAll(userAllow);
-        allow.removeIf(e -> e.endsWith(".") || AllowList.STACK_ONLY.contains(e));
+        allow.removeIf(e -> e.endsWith(".") || AllowList.STACK_ONLY.contains(e)
+                || (!executors && AllowList.ADVISED_WITH_EXECUTORS_ONLY.contains(e) && !userAllow.contains(e)));
         return allow;
     }
 

@@ -133,6 +133,10 @@ public final class FixtureServer {
                         respond(ctx, answer);
                     });
                     return;
+                case "/loop-shutdown":
+                    // A loop of its own, shut down gracefully: in the quiet period Netty sleeps on it (confirmShutdown).
+                    PLAIN_POOL.execute(() -> respond(ctx, shutDownALoop()));
+                    return;
                 case "/status": body = status(); break;
                 // action=abort: com.acme.work is included, com.acme.other is not
                 case "/abort/forever": body = Long.toString(com.acme.work.Busy.forever()); break;
@@ -182,6 +186,18 @@ public final class FixtureServer {
                     HttpResponseStatus.INTERNAL_SERVER_ERROR, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             ctx.writeAndFlush(response);
+        }
+
+        @SuppressWarnings("deprecation") // NioEventLoopGroup: deprecated in 4.2, the 4.1 API
+        static String shutDownALoop() {
+            EventLoopGroup group = new NioEventLoopGroup(1);
+            try {
+                group.submit(() -> { }).sync();
+                group.shutdownGracefully(300, 3_000, TimeUnit.MILLISECONDS).sync();
+                return "shut";
+            } catch (Exception e) {
+                return e.toString();
+            }
         }
 
         @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19

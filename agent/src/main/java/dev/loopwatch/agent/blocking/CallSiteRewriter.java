@@ -1,6 +1,7 @@
 package dev.loopwatch.agent.blocking;
 
 import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.blocking.AllowList;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -26,6 +27,12 @@ import java.util.Set;
  * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Object.wait}, or
  * {@code Thread.sleep(long)} on JDK 17, directly on a loop is not seen (the JDK's blocking APIs park;
  * {@code Thread.join}, which waits, has advice of its own).
+ *
+ * <p>Call sites inside an allow-listed method ({@link AllowList#allows(StackTraceElement)}, the rule the stack
+ * match applies) are left as they are: the call would be allowed anyway, and a class none of whose call sites
+ * change is not retransformed at all. That keeps Netty's {@code SingleThreadEventExecutor} (whose only
+ * {@code Thread.sleep} is in the allow-listed {@code confirmShutdown}) out of the install into a warm JVM,
+ * where retransforming it throws away the compiled code of every loop.
  */
 public final class CallSiteRewriter implements ClassFileTransformer {
     static final String BRIDGE = "dev/loopwatch/bridge/Blocking";
@@ -35,8 +42,11 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     /** The descriptors of the {@code Object.wait} overloads rewritten. */
     private final Set<String> waits = new HashSet<>();
     private final byte[][] needles;
+    private final AllowList allow;
 
-    public CallSiteRewriter(List<JdkBlockingTable.Substitute> substitutes) {
+    /** @param allow whose methods' call sites are left alone */
+    public CallSiteRewriter(List<JdkBlockingTable.Substitute> substitutes, AllowList allow) {
+        this.allow = allow;
         boolean s = false;
         for (JdkBlockingTable.Substitute sub : substitutes) {
             s |= sub.method().equals("sleep");
@@ -105,10 +115,28 @@ public final class CallSiteRewriter implements ClassFileTransformer {
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = new boolean[1];
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            private String className;
+            /**
+             * Whether the allow list applies: not to loopwatch's own packages, which it names by prefix (for the
+             * stack match) and the rewrite's scope leaves out anyway, but for the canary, which must be seen.
+             */
+            private boolean allowApplies;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                              String[] interfaces) {
+                className = name.replace('/', '.');
+                allowApplies = !name.startsWith("dev/loopwatch/");
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                if (allowApplies && allow.allows(new StackTraceElement(className, name, null, -1))) {
+                    return mv;
+                }
                 return new MethodVisitor(Opcodes.ASM9, mv) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {

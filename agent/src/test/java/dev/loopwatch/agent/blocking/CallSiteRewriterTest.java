@@ -1,5 +1,7 @@
 package dev.loopwatch.agent.blocking;
 
+import com.acme.rewrite.Sleepers;
+import dev.loopwatch.core.blocking.AllowList;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -14,11 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The call-site rewrite, on class files, whatever JDK runs the test. */
 class CallSiteRewriterTest {
-    static final CallSiteRewriter BOTH = new CallSiteRewriter(List.of(
+    static final List<JdkBlockingTable.Substitute> SLEEP_AND_WAIT = List.of(
             new JdkBlockingTable.Substitute("java.lang.Thread.sleep", "java/lang/Thread", "sleep", "(J)V"),
-            new JdkBlockingTable.Substitute("java.lang.Object.wait", "java/lang/Object", "wait", "(J)V")));
+            new JdkBlockingTable.Substitute("java.lang.Object.wait", "java/lang/Object", "wait", "(J)V"));
+    static final CallSiteRewriter BOTH = new CallSiteRewriter(SLEEP_AND_WAIT, AllowList.of(List.of()));
     /** What this JDK's table asks for. */
-    static final CallSiteRewriter THIS_JDK = new CallSiteRewriter(JdkBlockingTable.substitutes());
+    static final CallSiteRewriter THIS_JDK = new CallSiteRewriter(JdkBlockingTable.substitutes(), AllowList.of(List.of()));
 
     static class Sleeps {
         void run() throws InterruptedException {
@@ -93,6 +96,31 @@ class CallSiteRewriterTest {
         // would still throw away the compiled code that inlined it.
         assertTrue(BOTH.mentions(bytes(NamesSleep.class)));
         assertNull(BOTH.rewrite(bytes(NamesSleep.class)));
+    }
+
+    @Test
+    void callSitesInAllowListedMethodsAreLeftAloneAndTheOthersRewritten() throws Exception {
+        String both = Sleepers.Both.class.getName();
+        assertNotNull(BOTH.rewrite(bytes(Sleepers.Both.class)), "nothing allowed: rewritten");
+        CallSiteRewriter runAllowed = new CallSiteRewriter(SLEEP_AND_WAIT, AllowList.of(List.of(both + "#run")));
+        assertNull(runAllowed.rewrite(bytes(Sleepers.Both.class)), "its only calls are in an allowed method: unchanged");
+        CallSiteRewriter classAllowed = new CallSiteRewriter(SLEEP_AND_WAIT, AllowList.of(List.of(both)));
+        assertNull(classAllowed.rewrite(bytes(Sleepers.Both.class)), "the whole class allowed: unchanged");
+        CallSiteRewriter otherAllowed = new CallSiteRewriter(SLEEP_AND_WAIT, AllowList.of(List.of(both + "#other")));
+        assertNotNull(otherAllowed.rewrite(bytes(Sleepers.Both.class)), "another method allowed: rewritten");
+
+        String inShutdown = Sleepers.InShutdown.class.getName();
+        CallSiteRewriter shutdownAllowed = new CallSiteRewriter(SLEEP_AND_WAIT,
+                AllowList.of(List.of(inShutdown + "#confirmShutdown")));
+        assertNull(shutdownAllowed.rewrite(bytes(Sleepers.InShutdown.class)));
+        assertNotNull(BOTH.rewrite(bytes(Sleepers.InShutdown.class)), "not allowed: rewritten");
+    }
+
+    /** The canary lives in loopwatch's own package, which is allow-listed: its calls must be rewritten all the same. */
+    @Test
+    void theCanaryIsRewrittenThoughItsPackageIsAllowed() throws Exception {
+        assertTrue(AllowList.of(List.of()).allows(new StackTraceElement(Canary.class.getName(), "sleep", null, -1)));
+        assertNotNull(BOTH.rewrite(bytes(Canary.class)));
     }
 
     @Test
