@@ -94,7 +94,7 @@ final class AgentInstaller {
             if (config.blocking()) {
                 // Into a warm JVM the line goes in three steps (advice, call-site rewrite, JFR stream), each after
                 // the JIT has recompiled what the one before threw away: together they cost a loaded service a
-                // brown-out of 1-2 s of throughput (benchmarks/README.md, InstallBlip).
+                // brown-out of about 1 s of throughput (benchmarks/README.md, InstallBlip).
                 BlockingInstaller.Pause pause = deferBlocking ? JitWarmUp::pause : BlockingInstaller.Pause.NONE;
                 try {
                     if (deferBlocking) {
