@@ -43,17 +43,25 @@ public final class NettyHelloService {
         int port = Integer.parseInt(args[0]);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        Channel server = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new HelloHandler());
-                    }
-                })
-                .bind("127.0.0.1", port).sync().channel();
+        Channel server;
+        try {
+            server = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new HelloHandler());
+                        }
+                    })
+                    .bind("127.0.0.1", port).sync().channel();
+        } catch (Exception e) {
+            // Exit instead of leaving the (non-daemon) loop threads running a service that never listened.
+            LOG.error("cannot listen on 127.0.0.1:{}: {}", port, e.toString());
+            System.exit(1);
+            return;
+        }
         LOG.info("listening on 127.0.0.1:{}", port);
         server.closeFuture().sync();
     }
