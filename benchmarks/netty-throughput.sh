@@ -115,7 +115,7 @@ trap 'exit 130' INT TERM
 # One run: a fresh service, the warm-up, the measured window. Sets RPS and US_PER_REQUEST.
 run_side() { # $1 setting, $2 round, $3 without|with
   local setting=$1 side=$3 log="$LOGS/$1-r$2-$3"
-  local cmd=() wrk_cmd=() before after requests
+  local cmd=() wrk_cmd=() before after requests stalls
   [[ $setting == pinned ]] && cmd=(taskset -c 0) && wrk_cmd=(taskset -c 1)
   cmd+=("$JAVA" -Xms256m -Xmx256m ${EXTRA_OPTS[@]+"${EXTRA_OPTS[@]}"})
   [[ $side == with ]] && cmd+=("-javaagent:$AGENT_JAR=$AGENT_ARGS")
@@ -147,6 +147,8 @@ run_side() { # $1 setting, $2 round, $3 without|with
   stop_service
   grep -q 'listening on 127.0.0.1' "$log.log" || die "the service never said it listened; see $log.log"
   grep -q 'Non-2xx' "$log.warmup.txt" "$log.wrk.txt" && die "the service answered errors; see $log.wrk.txt"
+  stalls=$(grep -c ' stalled: ' "$log.log" || true)
+  ((stalls == 0)) || echo "netty-throughput: note: $stalls stall reports by the agent in $log.log (a busy machine?)" >&2
   grep -q 'Socket errors' "$log.wrk.txt" \
     && echo "netty-throughput: note: $(grep 'Socket errors' "$log.wrk.txt" | sed 's/^ *//') in $log.wrk.txt" >&2
 
