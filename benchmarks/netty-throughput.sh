@@ -2,7 +2,7 @@
 # Netty 4.2 HTTP service throughput with and without loopwatch, from a fresh start, measured with wrk.
 #
 #   benchmarks/netty-throughput.sh                                   # 8 pairs unpinned, then 8 pinned
-#   ROUNDS=1 WARMUP=2 MEASURE=3 benchmarks/netty-throughput.sh       # a smoke run (about a minute)
+#   ROUNDS=1 WARMUP=2 MEASURE=3 benchmarks/netty-throughput.sh       # a smoke run (under a minute)
 #   WARMUP=20 benchmarks/netty-throughput.sh                         # the steady-state figure
 #
 # What: what the agent costs a freshly started plain Netty service under load from the moment its port
