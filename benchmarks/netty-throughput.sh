@@ -148,7 +148,7 @@ run_side() { # $1 setting, $2 round, $3 without|with
   grep -q 'listening on 127.0.0.1' "$log.log" || die "the service never said it listened; see $log.log"
   grep -q 'Non-2xx' "$log.warmup.txt" "$log.wrk.txt" && die "the service answered errors; see $log.wrk.txt"
   stalls=$(grep -c ' stalled: ' "$log.log" || true)
-  ((stalls == 0)) || echo "netty-throughput: note: $stalls stall reports by the agent in $log.log (a busy machine?)" >&2
+  ((stalls == 0)) || echo "netty-throughput: note: stall reports by the agent: $stalls in $log.log (a busy machine?)" >&2
   grep -q 'Socket errors' "$log.wrk.txt" \
     && echo "netty-throughput: note: $(grep 'Socket errors' "$log.wrk.txt" | sed 's/^ *//') in $log.wrk.txt" >&2
 
@@ -170,7 +170,7 @@ echo "- JDK: $(grep -v '^Picked up' <<<"$JAVA_VERSION" | sed -n 1p) ($JAVA)"
 echo "- CPU: ${CPU_MODEL:-unknown}, nproc $(nproc); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- agent: -javaagent:$AGENT_JAR=$AGENT_ARGS; heap -Xms256m -Xmx256m${JAVA_OPTS:+; JAVA_OPTS: $JAVA_OPTS}"
 echo "- load: wrk -t$THREADS -c$CONNECTIONS, WARMUP=$WARMUP s from the moment the port opens (not counted), then MEASURE=$MEASURE s measured"
-echo "- $ROUNDS pairs per setting, order flipped every round (ABBA); settings: ${SETTINGS[*]}"
+echo "- pairs per setting: $ROUNDS, order flipped every round (ABBA); settings: ${SETTINGS[*]}"
 for v in $(compgen -e | grep '^LOOPWATCH_' || true); do
   echo "- note: $v=${!v} is set in the environment; the agent reads it as an option"
 done
