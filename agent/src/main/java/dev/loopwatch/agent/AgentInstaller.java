@@ -1,6 +1,7 @@
 package dev.loopwatch.agent;
 
 import dev.loopwatch.agent.abort.AbortInstrumentation;
+import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.grpc.GrpcInstrumentation;
 import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
@@ -8,30 +9,28 @@ import dev.loopwatch.agent.reactor.ReactorInstrumentation;
 import dev.loopwatch.agent.vertx.VertxInstrumentation;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
-import dev.loopwatch.core.JitWarmUp;
 import dev.loopwatch.core.LoopWatch;
-import dev.loopwatch.core.blocking.BlockingDrain;
-import dev.loopwatch.core.config.ConfigException;
 import dev.loopwatch.core.config.Action;
+import dev.loopwatch.core.config.ConfigException;
 import dev.loopwatch.core.config.ConfigParser;
 import dev.loopwatch.core.config.LoopWatchConfig;
 
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts loopwatch in this JVM: options, the bootstrap bridge and the engine at once; then the
- * instrumentation. Under {@code -javaagent} the instrumentation is installed on a background thread, so
- * the service's start is not held up by ByteBuddy's own start; Netty classes loaded meanwhile are
- * retransformed, and loops already running are adopted by their stacks. Attached late, it is installed
- * before returning, so the caller (the JUnit extension) knows it is in force.
+ * Starts loopwatch in this JVM, all of it before returning: options, the bootstrap bridge, the engine, and the one
+ * transformer that weaves every hook ({@link Weaver}). Under {@code -javaagent} that is before the application's
+ * {@code main}: library and application classes get their hooks as they load, the JDK's few blocking classes that
+ * are loaded already are retransformed while nothing is hot, and the first task of every loop is watched. Nothing
+ * is left to install later, so a service warming up under load never competes with the agent, and none of its
+ * compiled code is thrown away by a retransformation.
  *
- * <p>The trade-off, measured on 2 vCPUs (JDK 25, benchmarks/README.md): installed in {@code premain}, a
- * hello world takes about 0.9 s to run instead of 0.05 s (0.15 s with the background install), far past the
- * 300 ms start-up budget. On the background thread the install costs about 1 s of CPU while the service
- * starts, and a service that takes load at once shares the CPUs with it while its JIT warms up; so the costlier
- * half, the blocking-call line, waits until the JIT has settled (see {@link #instrument}).
+ * <p>Attached late (the JUnit extension's fallback, an attach to a running service), the same transformer also
+ * retransforms the loaded classes it applies to, and loops already inside their {@code run()} are adopted by their
+ * stacks, a busy one with its task.
  */
 final class AgentInstaller {
     private static boolean installed;
@@ -51,66 +50,97 @@ final class AgentInstaller {
             LoopWatch.refused(e.getMessage());
             return;
         }
-        // The bridge must be in the bootstrap loader before anything links to it: core, and the advice.
+        // The bridge must be in the bootstrap loader before anything links to it: core, and the woven code.
         BootstrapBridge.inject(inst);
-        boolean deferBlocking = defersBlocking(late, config);
-        if (deferBlocking) {
-            BlockingDrain.holdMonitors(); // before any loop can register: see instrument
-        }
         LoopWatch.start(config);
         installed = true;
-        LoopWatchConfig chosen = config;
+        try {
+            instrument(inst, config, late);
+        } catch (Throwable t) {
+            Diagnostics.disabled("instrumentation", t);
+        }
+        Instrumentations.ready();
+    }
+
+    private static void instrument(Instrumentation inst, LoopWatchConfig config, boolean late) {
+        List<LibraryLine> lines = lines(config);
+        CallSiteRewriter rewriter = null;
+        boolean blocking = false;
+        if (config.blocking()) {
+            try {
+                BlockingInstaller.prepare(inst);
+                lines.add(BlockingInstaller.jdkLine());
+                lines.add(BlockingInstaller.allowLine(config.allow(), config.executors()));
+                rewriter = BlockingInstaller.rewriter(config.allow());
+                blocking = true;
+            } catch (Throwable t) {
+                Diagnostics.disabled("blocking-call instrumentation", t);
+            }
+        }
+        AbortInstrumentation abort = config.action() == Action.ABORT ? new AbortInstrumentation(config) : null;
+        Weaver weaver = new Weaver(lines, abort, rewriter, new BridgeVisibility(inst));
+        inst.addTransformer(weaver, true);
+        retransformLoaded(inst, weaver, late);
         if (late) {
-            instrument(inst, chosen, false);
-        } else {
-            Thread installer = new Thread(() -> instrument(inst, chosen, deferBlocking), "loopwatch-installer");
-            installer.setDaemon(true);
-            installer.setContextClassLoader(null);
-            installer.start();
+            RunningLoops.adopt(NettyInstrumentation.loopClasses());
+        }
+        if (blocking) {
+            BlockingInstaller.checkAllowList(config.allow());
+            BlockingInstaller.canary(rewriter);
         }
     }
 
     /**
-     * Whether the blocking-call line waits until the JIT has settled: under {@code -javaagent} by default
-     * ({@code blocking.start=settled}); never when attached late, where the service is warm already.
+     * The classes loaded before the transformer was registered that it applies to: in {@code premain}, a few
+     * JDK classes of the blocking-call line; attached late, also the libraries' classes and the application's
+     * classes that the call-site rewrite or the abort checks change. Retransformed in one batch.
      */
-    static boolean defersBlocking(boolean late, LoopWatchConfig config) {
-        return !late && config.blocking() && config.blockingSettled();
+    private static void retransformLoaded(Instrumentation inst, Weaver weaver, boolean late) {
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.isArray() || c.isPrimitive() || c.isHidden() || !inst.isModifiableClass(c)) {
+                continue;
+            }
+            ClassLoader loader = c.getClassLoader();
+            String name = c.getName().replace('.', '/');
+            if (weaver.wantsByName(loader, name) || (late && rewritten(weaver, loader, name))) {
+                classes.add(c);
+            }
+        }
+        retransform(inst, classes);
     }
 
-    /**
-     * Installs the library lines (stall detection), adopts the loops already running, then the blocking-call
-     * line. Under {@code -javaagent} ({@code deferBlocking}, unless {@code blocking.start=now}) that line waits
-     * until the JIT has settled ({@link JitWarmUp}: 2-10 s after start): its start (JDK classes retransformed, loaded classes scanned,
-     * the JFR stream) is the most expensive part of the install, and a service that takes load at once would
-     * otherwise warm up beside it. Attached late (the JUnit extension), everything is installed at once.
-     * {@link Instrumentations#ready()} comes last, so that "instrumented" means every line is in force.
-     */
-    private static void instrument(Instrumentation inst, LoopWatchConfig config, boolean deferBlocking) {
-        try {
-            LineInstaller.install(inst, lines(config), packages(config),
-                    config.action() == Action.ABORT ? new AbortInstrumentation(config) : null);
-            RunningLoops.adopt(NettyInstrumentation.loopClasses());
-            if (config.blocking()) {
-                // Into a warm JVM the line goes in three steps (advice, call-site rewrite, JFR stream), each after
-                // the JIT has recompiled what the one before threw away: together they cost a loaded service a
-                // brown-out of about 1 s of throughput (benchmarks/README.md, InstallBlip).
-                BlockingInstaller.Pause pause = deferBlocking ? JitWarmUp::pause : BlockingInstaller.Pause.NONE;
-                try {
-                    if (deferBlocking) {
-                        JitWarmUp.awaitSettled();
-                    }
-                    BlockingInstaller.install(inst, config.allow(), config.executors(), pause);
-                    pause.run();
-                } catch (Throwable t) {
-                    Diagnostics.disabled("blocking-call instrumentation", t);
-                } finally {
-                    BlockingDrain.releaseMonitors();
-                }
-            }
-            Instrumentations.ready();
+    /** Whether the call-site rewrite changes this loaded class, read from its loader (never from the JVM). */
+    private static boolean rewritten(Weaver weaver, ClassLoader loader, String name) {
+        if (loader == null || name.startsWith("dev/loopwatch/")) {
+            return false;
+        }
+        try (InputStream in = loader.getResourceAsStream(name + ".class")) {
+            // The exact test, not just a mention: a class retransformed unchanged still loses its compiled code.
+            return in != null && weaver.rewrites(loader, name, in.readAllBytes());
         } catch (Throwable t) {
-            Diagnostics.disabled("instrumentation", t);
+            Diagnostics.error("call-site rewrite of " + name.replace('/', '.'), t);
+            return false;
+        }
+    }
+
+    /** Retransforms these classes in one batch; if that fails, one by one, so that one class cannot stop the rest. */
+    private static void retransform(Instrumentation inst, List<Class<?>> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable batch) {
+            // below: the JVM applies a batch all or nothing
+        }
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                Diagnostics.error("retransformation of " + c.getName(), t);
+            }
         }
     }
 
@@ -126,15 +156,5 @@ final class AgentInstaller {
             lines.addAll(ReactorInstrumentation.lines());
         }
         return lines;
-    }
-
-    /** The packages those lines' types live in: everything else is ignored by the transformer. */
-    static List<String> packages(LoopWatchConfig config) {
-        List<String> packages = new ArrayList<>(List.of("io.netty.", VertxInstrumentation.PACKAGE,
-                GrpcInstrumentation.PACKAGE));
-        if (config.schedulers()) {
-            packages.add(ReactorInstrumentation.PACKAGE);
-        }
-        return packages;
     }
 }

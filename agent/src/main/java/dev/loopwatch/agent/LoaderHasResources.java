@@ -1,7 +1,5 @@
 package dev.loopwatch.agent;
 
-import net.bytebuddy.matcher.ElementMatcher;
-
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -9,10 +7,10 @@ import java.util.WeakHashMap;
 /**
  * Matches class loaders that see every required resource and no forbidden one. Looks resources up,
  * never loads a class: loading from a matcher risks class-circularity errors. The answer is cached per
- * loader (weakly: a loader must stay collectable), because ByteBuddy asks for every library class loaded,
+ * loader (weakly: a loader must stay collectable), because the weaver asks for every hooked class loaded,
  * on whatever thread loads it, an event loop included.
  */
-final class LoaderHasResources extends ElementMatcher.Junction.AbstractBase<ClassLoader> {
+final class LoaderHasResources {
     private final List<String> required;
     private final List<String> forbidden;
     private final Map<ClassLoader, Boolean> answers = new WeakHashMap<>();
@@ -22,8 +20,7 @@ final class LoaderHasResources extends ElementMatcher.Junction.AbstractBase<Clas
         this.forbidden = List.copyOf(forbidden);
     }
 
-    @Override
-    public boolean matches(ClassLoader loader) {
+    boolean matches(ClassLoader loader) {
         if (loader == null) {
             return false; // no library line of ours lives in the bootstrap loader
         }

@@ -105,6 +105,7 @@ final class Blocker {
             case "localhost": localHost(); break;
             case "process": process(); break;
             case "monitor": monitor(ms); break;
+            case "sleepThenFiles": sleep(ms); files(); break; // a service's first request, in FirstTaskIT
             default: throw new IllegalArgumentException(kind);
         }
         return kind;

@@ -59,10 +59,6 @@ public final class FixtureServer {
         // providers" notice when there is no provider); the tests must see only what loopwatch does.
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         boolean epoll = args.length > 0 && args[0].equals("epoll");
-        boolean waitForAgent = !(args.length > 1 && args[1].equals("nowait"));
-        if (waitForAgent) {
-            awaitInstrumentation();
-        }
         Blocker.prepare();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
@@ -81,18 +77,6 @@ public final class FixtureServer {
         System.out.println("PORT=" + ((java.net.InetSocketAddress) channel.localAddress()).getPort());
         System.out.flush();
         channel.closeFuture().sync();
-    }
-
-    /**
-     * The agent installs its instrumentation in the background; a test that starts sending stalls the
-     * moment the port is open must know it is in place. ("nowait" tests the other order.)
-     */
-    private static void awaitInstrumentation() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (LoopWatch.current() != null && !LoopWatch.current().status().instrumented()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
     }
 
     /** The HTTP handler: every endpoint's work is in a method of its own, so it is the culprit frame. */

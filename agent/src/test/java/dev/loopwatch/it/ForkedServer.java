@@ -87,7 +87,6 @@ final class ForkedServer implements AutoCloseable {
         private final String transport;
         private String agentArgs = "";
         private boolean agent = true;
-        private boolean waitForAgent = true;
         private final List<String> extraLibs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> laterAgents = new ArrayList<>();
@@ -108,12 +107,6 @@ final class ForkedServer implements AutoCloseable {
 
         Builder withoutAgent() {
             this.agent = false;
-            return this;
-        }
-
-        /** Start serving without waiting for the background instrumentation. */
-        Builder noWait() {
-            this.waitForAgent = false;
             return this;
         }
 
@@ -183,7 +176,6 @@ final class ForkedServer implements AutoCloseable {
             cmd.add(cp.toString());
             cmd.add(mainClass);
             cmd.add(transport);
-            cmd.add(waitForAgent ? "wait" : "nowait");
             ProcessBuilder builder = new ProcessBuilder(cmd);
             builder.environment().keySet().removeIf(name -> name.startsWith("LOOPWATCH_"));
             builder.environment().putAll(env);
@@ -204,6 +196,31 @@ final class ForkedServer implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("fixture server did not start: " + cmd + "\nstdout: "
                     + Files.readString(out) + "\nstderr: " + Files.readString(err));
+        }
+    }
+
+    /** The port the server listens on, on 127.0.0.1. */
+    int port() {
+        return port;
+    }
+
+    /** The server's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Loads the agent into the running server (a server started {@link Builder#withoutAgent()}), as
+     * {@code attach <pid>} would, with {@code options} and the harness's report file; waits for it to return.
+     */
+    void attachAgent(String options) throws IOException, InterruptedException {
+        String args = options.isEmpty() ? "report=" + report : options + ",report=" + report;
+        Process attach = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", AGENT_JAR.toAbsolutePath().toString(), "dev.loopwatch.agent.Attach", Long.toString(process.pid()), args)
+                .redirectErrorStream(true).start();
+        String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!attach.waitFor(60, TimeUnit.SECONDS) || attach.exitValue() != 0) {
+            throw new IllegalStateException("attach failed: " + output + "\nserver stderr:\n" + stderr());
         }
     }
 

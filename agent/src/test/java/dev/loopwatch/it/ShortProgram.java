@@ -1,6 +1,5 @@
 package dev.loopwatch.it;
 
-import dev.loopwatch.core.LoopWatch;
 import io.netty.channel.nio.NioEventLoopGroup;
 
 import java.util.concurrent.TimeUnit;
@@ -16,10 +15,6 @@ public final class ShortProgram {
 
     public static void main(String[] args) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (LoopWatch.current() != null && !LoopWatch.current().status().instrumented()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         group.submit(() -> {
             Thread.sleep(5);

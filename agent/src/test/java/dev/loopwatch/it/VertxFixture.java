@@ -1,6 +1,5 @@
 package dev.loopwatch.it;
 
-import dev.loopwatch.core.LoopWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,12 +16,6 @@ public final class VertxFixture {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean waitForAgent = !(args.length > 1 && args[1].equals("nowait"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (waitForAgent && LoopWatch.current() != null && !LoopWatch.current().status().instrumented()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
         Blocker.prepare();
         Vertx vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer()

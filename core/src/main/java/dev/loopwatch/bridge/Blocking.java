@@ -22,6 +22,27 @@ public final class Blocking {
         return slot == null ? null : slot.blocking.begin();
     }
 
+    /** Called by advice when a blocking JDK method begun by {@link #enter()} returns or throws: records it as {@code call}. */
+    public static void exit(BlockingRing ring, int call) {
+        if (ring != null) {
+            ring.end(call);
+        }
+    }
+
+    /** Called by advice at the entry of a JDK channel's {@code begin...(boolean blocking, ...)}. */
+    public static void enterHeld(boolean blocking) {
+        if (blocking) {
+            enterHeld();
+        }
+    }
+
+    /** Called by advice at the entry of a JDK channel's {@code end...(boolean blocking, boolean completed)}. */
+    public static void exitHeld(boolean blocking, int call) {
+        if (blocking) {
+            exitHeld(call);
+        }
+    }
+
     /**
      * A channel operation in blocking mode begins: the JDK channels call a private {@code begin...(blocking)}
      * before the operation and {@code end...(blocking, completed)} in a {@code finally} after it, so advice on
@@ -72,6 +93,13 @@ public final class Blocking {
     public static BlockingRing allowEnter() {
         LoopSlot slot = Loops.slotOf(Thread.currentThread());
         return slot == null ? null : slot.blocking.allowEnter();
+    }
+
+    /** Leaving an allow-listed method entered through {@link #allowEnter()}. */
+    public static void allowExit(BlockingRing ring) {
+        if (ring != null) {
+            ring.allowExit();
+        }
     }
 
     /** The ring of a watched loop thread, or null. For the drain and tests. */

@@ -80,7 +80,13 @@ public final class LoopSlot extends LoopSlotFields {
     boolean tryBegin() {
         long s = seq;
         if ((s & 1L) != 0) {
-            return false;
+            if (s != adoptedSeq) {
+                return false;
+            }
+            s = closeAdopted(s); // the task the loop was in when it was adopted is over: this one is the next
+            if ((s & 1L) != 0) {
+                return false;
+            }
         }
         if (slowBegin) {
             beginSlowly(s + 1);
@@ -239,6 +245,33 @@ public final class LoopSlot extends LoopSlotFields {
         throw e;
     }
 
+    // ---- a loop adopted while inside a task (the agent attached late) ----
+
+    /**
+     * Marks the loop as inside a task whose start no advice saw: its frame began before the agent arrived, so no
+     * advice will end it either. Called once, before the slot is published. The task ends when the loop begins
+     * its next one ({@link #tryBegin()}), or when the watchdog finds it gone from the loop's stack
+     * ({@link #closeAdopted(long)}), whichever comes first.
+     */
+    void adoptBusy() {
+        SEQ.setVolatile(this, 1L);
+        adoptedSeq = 1L;
+    }
+
+    /** The odd seq of the task the loop was adopted in, or 0. */
+    public long adoptedSeq() {
+        return adoptedSeq;
+    }
+
+    /**
+     * Ends task {@code taskSeq}, the one the loop was adopted in, unless it ended already; returns the counter
+     * after. Called by the loop thread or by the watchdog; a compare-and-set, so that only one of them ends it.
+     */
+    public long closeAdopted(long taskSeq) {
+        SEQ.compareAndSet(this, taskSeq, taskSeq + 1);
+        return (long) SEQ.getVolatile(this);
+    }
+
     /** The counter as the watchdog sees it: odd while a task runs. */
     public long seq() {
         return (long) SEQ.getOpaque(this);
@@ -314,6 +347,8 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     StackTraceElement[] abortedStack;
     /** Positive: the watchdog is interrupting task seq; negative: it interrupted task -seq; 0: none. */
     long interruptSeq;
+    /** The odd seq of the task the loop was inside when it was adopted ({@link LoopSlot#adoptBusy()}), or 0. */
+    volatile long adoptedSeq;
     final Thread thread;
     final long threadId;
     final java.lang.ref.WeakReference<ClassLoader> appLoader;

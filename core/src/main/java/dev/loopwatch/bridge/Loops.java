@@ -61,6 +61,13 @@ public final class Loops {
         return slot != null && slot.tryBegin() ? slot : null;
     }
 
+    /** Called by advice when a task or I/O dispatch begun by {@link #beginTask()} or {@link #beginIo} returns or throws. */
+    public static void endTask(LoopSlot slot) {
+        if (slot != null) {
+            slot.end();
+        }
+    }
+
     /** Returned by {@link #enterHandler} on threads that are not watched: {@link #exitHandler} then does nothing. */
     public static final Object NOT_WATCHED = new Object();
 
@@ -121,6 +128,16 @@ public final class Loops {
         }
     }
 
+    /**
+     * Called by advice when Reactor's thread factory returns a thread: one made for a non-blocking scheduler
+     * ({@code nonBlocking}) is watched from now on.
+     */
+    public static void schedulerThread(Thread thread, boolean nonBlocking, Class<?> factoryType) {
+        if (nonBlocking) {
+            registerScheduler(thread, factoryType);
+        }
+    }
+
     /** Called by advice when a loop's {@code run()} starts: the current thread is a loop from now on. */
     public static LoopSlot enterLoop(Class<?> loopType) {
         Thread current = Thread.currentThread();
@@ -142,9 +159,15 @@ public final class Loops {
      * there). Returns false when it already was registered.
      */
     public static boolean adopt(Thread thread, ClassLoader appLoader) {
-        synchronized (Loops.class) {
-            return slotOf(thread) == null && register(thread, appLoader) != null;
-        }
+        return adopt(thread, appLoader, false);
+    }
+
+    /**
+     * As {@link #adopt(Thread, ClassLoader)}; {@code busy}: the loop's stack shows it inside a task, which is then
+     * watched like any other from now on (see {@link LoopSlot#adoptBusy()}).
+     */
+    public static boolean adopt(Thread thread, ClassLoader appLoader, boolean busy) {
+        return register(thread, appLoader, LoopSlot.LOOP, busy) != null;
     }
 
     @SuppressWarnings("deprecation")
@@ -159,8 +182,12 @@ public final class Loops {
         return register(thread, appLoader, LoopSlot.LOOP);
     }
 
+    static LoopSlot register(Thread thread, ClassLoader appLoader, String kind) {
+        return register(thread, appLoader, kind, false);
+    }
+
     @SuppressWarnings("deprecation")
-    static synchronized LoopSlot register(Thread thread, ClassLoader appLoader, String kind) {
+    private static synchronized LoopSlot register(Thread thread, ClassLoader appLoader, String kind, boolean busy) {
         if (slotOf(thread) != null) {
             return null;
         }
@@ -180,6 +207,9 @@ public final class Loops {
             slots = slots.clone();
         }
         LoopSlot slot = new LoopSlot(thread, appLoader, kind);
+        if (busy) {
+            slot.adoptBusy();
+        }
         slots[(int) id] = slot;
         byId = slots;
         LoopSlot[] all = java.util.Arrays.copyOf(live, live.length + 1);

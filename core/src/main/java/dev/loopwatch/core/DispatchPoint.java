@@ -4,10 +4,23 @@ package dev.loopwatch.core;
  * The methods through which a loop hands control to one task: the same methods the agent instruments.
  * Matched by simple class name so that shaded copies of Netty (grpc-netty-shaded) are recognised too.
  */
-final class DispatchPoint {
+public final class DispatchPoint {
     static final String REACTOR_SCHEDULER = "reactor.core.scheduler.";
 
     private DispatchPoint() {
+    }
+
+    /**
+     * Whether a loop with this stack is inside a task: a dispatch point is on it. For a loop adopted while busy
+     * (the agent attached late), whose task no advice saw begin and none will see end.
+     */
+    public static boolean inTask(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (kindOf(frame) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "task" or "I/O" when the frame is a dispatch point, else null. */

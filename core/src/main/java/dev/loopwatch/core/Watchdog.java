@@ -94,13 +94,14 @@ final class Watchdog implements Runnable {
     }
 
     /**
-     * Runs the reporting path once on a stack of the watchdog's own, before any loop can stall: the first
-     * stall would otherwise pay for loading and interpreting it (measured: the first reports of a JVM came
-     * 20-46 ms late). Nothing is emitted.
+     * Runs the reporting path on a stack of the watchdog's own, before any loop can stall: the first stall would
+     * otherwise pay for loading and linking it (measured: the first reports of a JVM came 20-46 ms late). Twice is
+     * enough for that: every class it uses is loaded and every call site resolved. More rounds would only make the
+     * JIT compile it, beside a service that is starting. Nothing is emitted.
      */
     private void warmUp() {
         try {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 2; i++) {
                 StackTraceElement[] stack = Thread.currentThread().getStackTrace();
                 analyzer.describeTask(stack);
                 analyzer.entry(stack);
@@ -241,6 +242,10 @@ final class Watchdog implements Runnable {
                     w.earliestStart = w.lastSeen;
                 }
             }
+        } else if ((seq & 1L) != 0 && seq == slot.adoptedSeq() && !DispatchPoint.inTask(slot.thread().getStackTrace())) {
+            // The task the loop was adopted in ended, and no task began since (that would have ended it): no advice
+            // saw it begin, so none sees it end. Its end is seen at the next tick.
+            slot.closeAdopted(seq);
         } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
             stall(slot, w, seq, now);
         } else if (w.stallId != 0) {

@@ -1,7 +1,6 @@
 package dev.loopwatch.junit;
 
 import dev.loopwatch.core.Instrumentations;
-import dev.loopwatch.core.JitWarmUp;
 import dev.loopwatch.core.LoopWatch;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -30,9 +29,6 @@ final class AgentLoader {
             failIfRefused();
             attach(findAgentJar());
         }
-        // Loaded with -javaagent, the agent starts its blocking-call line only once the JIT has settled (up to
-        // 10 s): a test run has no warm-up to protect, so it starts now.
-        JitWarmUp.cutShort();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         while (LoopWatch.current() == null || !Instrumentations.isReady()) {
             failIfRefused();

@@ -1,8 +1,8 @@
 package dev.loopwatch.agent.abort;
 
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -144,7 +144,7 @@ class AbortCheckVisitor extends MethodVisitor {
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bootstrap,
+    public void visitInvokeDynamicInsn(String name, String descriptor, org.objectweb.asm.Handle bootstrap,
                                        Object... arguments) {
         insns.add(new Insn(Opcodes.INVOKEDYNAMIC, 0, 0, null));
         super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);

@@ -1,16 +1,13 @@
 package dev.loopwatch.agent.blocking;
 
-import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.blocking.AllowList;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import dev.loopwatch.agent.weave.ClassFiles;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
-import java.lang.instrument.ClassFileTransformer;
-import java.nio.charset.StandardCharsets;
-import java.security.ProtectionDomain;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +20,9 @@ import java.util.Set;
  *
  * <p>Scope: every class of a non-JDK loader (the application, its libraries, Netty), except ByteBuddy and
  * loopwatch (its canary excepted). A class whose constant pool has no entry spelling the method's name is
- * left untouched after a byte search, so the cost is one scan per loaded class, plus a parse and a rewrite of
- * the few classes that name a {@code sleep} or {@code wait} member. A JDK class calling {@code Object.wait}, or
+ * left untouched after a walk of its constant pool, so the cost is one such walk per loaded class, plus a parse and
+ * a rewrite of the few classes that name a {@code sleep} or {@code wait} member. The agent's one transformer
+ * ({@code Weaver}) runs it in the same pass as the hooks, so a class is read and written once. A JDK class calling {@code Object.wait}, or
  * {@code Thread.sleep(long)} on JDK 17, directly on a loop is not seen (the JDK's blocking APIs park;
  * {@code Thread.join}, which waits, has advice of its own).
  *
@@ -34,14 +32,13 @@ import java.util.Set;
  * {@code Thread.sleep} is in the allow-listed {@code confirmShutdown}) out of the install into a warm JVM,
  * where retransforming it throws away the compiled code of every loop.
  */
-public final class CallSiteRewriter implements ClassFileTransformer {
+public final class CallSiteRewriter {
     static final String BRIDGE = "dev/loopwatch/bridge/Blocking";
     static final String CANARY = "dev/loopwatch/agent/blocking/Canary";
 
     private final boolean sleep;
     /** The descriptors of the {@code Object.wait} overloads rewritten. */
     private final Set<String> waits = new HashSet<>();
-    private final byte[][] needles;
     private final AllowList allow;
 
     /** @param allow whose methods' call sites are left alone */
@@ -55,7 +52,6 @@ public final class CallSiteRewriter implements ClassFileTransformer {
             }
         }
         this.sleep = s;
-        this.needles = new byte[][] {utf8Constant("sleep"), utf8Constant("wait")};
     }
 
     /** Whether a class of this name, from this loader, is in scope. */
@@ -77,100 +73,67 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     }
 
     /**
-     * The bytes of a {@code CONSTANT_Utf8} entry holding exactly {@code name} (tag 1, two length bytes, the
-     * name): "await" or "waitFor" do not match, so a class is parsed only if it has a member named so.
+     * Whether the class file may call a substituted method: its constant pool has an entry spelling exactly
+     * {@code sleep} or {@code wait} ("await" or "waitFor" do not count).
      */
-    static byte[] utf8Constant(String name) {
-        byte[] text = name.getBytes(StandardCharsets.US_ASCII);
-        byte[] entry = new byte[text.length + 3];
-        entry[0] = 1;
-        entry[1] = 0;
-        entry[2] = (byte) text.length;
-        System.arraycopy(text, 0, entry, 3, text.length);
-        return entry;
-    }
-
-    /** Whether the class file may call a substituted method (its constant pool names it). */
     public boolean mentions(byte[] bytes) {
-        return (sleep && contains(bytes, needles[0])) || (!waits.isEmpty() && contains(bytes, needles[1]));
+        return ClassFiles.hasUtf8(bytes, sleep ? "sleep" : null, waits.isEmpty() ? null : "wait");
     }
 
-    @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] bytes) {
-        if (!inScope(loader, className) || !mentions(bytes)) {
-            return null;
+    /**
+     * The visitor that rewrites the substituted calls of one method, or {@code next} itself where the method is
+     * allow-listed. {@code changed[0]} is set when a call was rewritten.
+     *
+     * @param className the class's binary name ({@code com.acme.Poller})
+     */
+    public MethodVisitor wrap(MethodVisitor next, String className, String methodName, boolean[] changed) {
+        // The allow list names loopwatch's own packages by prefix (for the stack match), and the rewrite's scope
+        // leaves them out anyway, but for the canary, which must be seen.
+        if (!className.startsWith("dev.loopwatch.") && allow.allows(new StackTraceElement(className, methodName, null, -1))) {
+            return next;
         }
-        try {
-            return rewrite(bytes);
-        } catch (Throwable t) {
-            Diagnostics.error("call-site rewrite of " + className, t);
-            return null;
-        }
+        return new MethodVisitor(Opcodes.ASM9, next) {
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                if (sleep && opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/Thread")
+                        && method.equals("sleep") && desc.equals("(J)V")) {
+                    changed[0] = true;
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sleep", "(J)V", false);
+                } else if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
+                        && method.equals("wait") && waits.contains(desc)) {
+                    // Object's waits are final: whatever the owner says, this is the one called. The
+                    // substitute takes the monitor first, then the same arguments.
+                    changed[0] = true;
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn",
+                            "(Ljava/lang/Object;" + desc.substring(1), false);
+                } else {
+                    super.visitMethodInsn(opcode, owner, method, desc, itf);
+                }
+            }
+        };
     }
 
-    /** The class with its substituted calls rewritten, or null when it has none. */
+    /** The class with its substituted calls rewritten, or null when it has none (the rewrite alone, for tests). */
     public byte[] rewrite(byte[] bytes) {
-        ClassReader reader = new ClassReader(bytes);
+        ClassReader reader = ClassFiles.reader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = new boolean[1];
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             private String className;
-            /**
-             * Whether the allow list applies: not to loopwatch's own packages, which it names by prefix (for the
-             * stack match) and the rewrite's scope leaves out anyway, but for the canary, which must be seen.
-             */
-            private boolean allowApplies;
 
             @Override
             public void visit(int version, int access, String name, String signature, String superName,
                               String[] interfaces) {
                 className = name.replace('/', '.');
-                allowApplies = !name.startsWith("dev/loopwatch/");
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (allowApplies && allow.allows(new StackTraceElement(className, name, null, -1))) {
-                    return mv;
-                }
-                return new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
-                        if (sleep && opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/Thread")
-                                && method.equals("sleep") && desc.equals("(J)V")) {
-                            changed[0] = true;
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sleep", "(J)V", false);
-                        } else if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
-                                && method.equals("wait") && waits.contains(desc)) {
-                            // Object's waits are final: whatever the owner says, this is the one called. The
-                            // substitute takes the monitor first, then the same arguments.
-                            changed[0] = true;
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn",
-                                    "(Ljava/lang/Object;" + desc.substring(1), false);
-                        } else {
-                            super.visitMethodInsn(opcode, owner, method, desc, itf);
-                        }
-                    }
-                };
+                return wrap(super.visitMethod(access, name, descriptor, signature, exceptions), className, name, changed);
             }
         }, 0);
-        return changed[0] ? writer.toByteArray() : null;
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return changed[0] ? ClassFiles.withVersionOf(bytes, writer.toByteArray()) : null;
     }
 }

@@ -1,22 +1,17 @@
 package dev.loopwatch.agent.netty;
 
+import dev.loopwatch.agent.BridgeAdvice;
 import dev.loopwatch.agent.Hook;
 import dev.loopwatch.agent.LibraryLine;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.loopwatch.agent.weave.TypeMatch;
 
 import java.util.List;
 import java.util.Set;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+import static dev.loopwatch.agent.weave.MethodMatch.arguments;
+import static dev.loopwatch.agent.weave.MethodMatch.descriptor;
+import static dev.loopwatch.agent.weave.MethodMatch.isStatic;
+import static dev.loopwatch.agent.weave.MethodMatch.named;
 
 /**
  * Where Netty's loops hand control to a task, per line. Both lines run queued and scheduled tasks through
@@ -29,14 +24,16 @@ public final class NettyInstrumentation {
     /** Only Netty 4.2 has the IoHandler abstraction. */
     static final String NETTY_42_MARKER = "io/netty/channel/IoHandler.class";
     static final String NETTY_COMMON = "io/netty/util/concurrent/AbstractEventExecutor.class";
+    private static final List<String> LOOPS_41 = List.of("io.netty.channel.nio.NioEventLoop",
+            "io.netty.channel.epoll.EpollEventLoop", "io.netty.channel.kqueue.KQueueEventLoop");
+    private static final String LOOP_42 = "io.netty.channel.SingleThreadIoEventLoop";
 
     private NettyInstrumentation() {
     }
 
     /** Loop classes whose {@code run()} makes a thread a watched loop, for adopting running loops. */
     public static Set<String> loopClasses() {
-        return Set.of("io.netty.channel.nio.NioEventLoop", "io.netty.channel.epoll.EpollEventLoop",
-                "io.netty.channel.kqueue.KQueueEventLoop", "io.netty.channel.SingleThreadIoEventLoop");
+        return Set.of(LOOPS_41.get(0), LOOPS_41.get(1), LOOPS_41.get(2), LOOP_42);
     }
 
     public static List<LibraryLine> lines() {
@@ -45,34 +42,35 @@ public final class NettyInstrumentation {
 
     static LibraryLine netty41() {
         return new LibraryLine("netty-4.1", List.of(NETTY_COMMON), List.of(NETTY_42_MARKER), List.of(
-                taskHook(),
-                new Hook(namedOneOf("io.netty.channel.nio.NioEventLoop", "io.netty.channel.epoll.EpollEventLoop",
-                        "io.netty.channel.kqueue.KQueueEventLoop"),
-                        named("run").and(takesNoArguments()), LoopRunAdvice.class),
-                new Hook(named("io.netty.channel.nio.NioEventLoop"),
-                        named("processSelectedKey").and(takesArguments(2)), IoAdvice.class),
-                new Hook(namedOneOf("io.netty.channel.epoll.EpollEventLoop", "io.netty.channel.kqueue.KQueueEventLoop"),
-                        named("processReady"), IoAdvice.class)));
+                taskHook(), safeExecuteHook(),
+                new Hook(TypeMatch.named(LOOPS_41.toArray(new String[0])),
+                        named("run").and(descriptor("()V")), BridgeAdvice.LOOP_RUN),
+                new Hook(TypeMatch.named("io.netty.channel.nio.NioEventLoop"),
+                        named("processSelectedKey").and(arguments(2)), BridgeAdvice.IO),
+                new Hook(TypeMatch.named("io.netty.channel.epoll.EpollEventLoop", "io.netty.channel.kqueue.KQueueEventLoop"),
+                        named("processReady"), BridgeAdvice.IO)));
     }
 
     static LibraryLine netty42() {
         return new LibraryLine("netty-4.2", List.of(NETTY_COMMON, NETTY_42_MARKER), List.of(), List.of(
                 taskHook(),
-                new Hook(named("io.netty.channel.SingleThreadIoEventLoop"),
-                        named("run").and(takesNoArguments()), LoopRunAdvice.class),
+                new Hook(TypeMatch.named(LOOP_42), named("run").and(descriptor("()V")), BridgeAdvice.LOOP_RUN),
                 // NioIoHandler$DefaultNioRegistration, EpollIoHandler$DefaultEpollIoRegistration, and the
                 // kqueue and io_uring ones: each dispatches one ready channel.
-                new Hook(nameStartsWith("io.netty.channel.").and(nameContains("IoHandler$"))
-                        .and(nameEndsWith("Registration")),
-                        named("handle").and(takesArguments(1)), IoAdvice.class)));
+                new Hook(TypeMatch.matching("io.netty.channel.", n -> n.contains("IoHandler$") && n.endsWith("Registration")),
+                        named("handle").and(arguments(1)), BridgeAdvice.IO)));
     }
 
-    /** {@code runTask(Runnable)} where it exists (4.1.75+ and 4.2), else {@code safeExecute(Runnable)}. */
+    /** {@code runTask(Runnable)}, in 4.1.75+ and 4.2. */
     private static Hook taskHook() {
-        ElementMatcher.Junction<MethodDescription> oneRunnable =
-                isStatic().and(takesArguments(1)).and(takesArgument(0, Runnable.class));
-        return new Hook(named("io.netty.util.concurrent.AbstractEventExecutor"),
-                oneRunnable.and(named("runTask").or(named("safeExecute").and(new DeclaringTypeLacks("runTask")))),
-                TaskAdvice.class);
+        return new Hook(TypeMatch.named("io.netty.util.concurrent.AbstractEventExecutor"),
+                named("runTask").and(isStatic()).and(descriptor("(Ljava/lang/Runnable;)V")), BridgeAdvice.TASK);
+    }
+
+    /** {@code safeExecute(Runnable)} in the 4.1 releases without {@code runTask}: a task is never looked up twice. */
+    private static Hook safeExecuteHook() {
+        return new Hook(TypeMatch.named("io.netty.util.concurrent.AbstractEventExecutor"),
+                named("safeExecute").and(isStatic()).and(descriptor("(Ljava/lang/Runnable;)V")), BridgeAdvice.TASK,
+                "runTask");
     }
 }

@@ -86,7 +86,7 @@ public final class BlockingDrain implements Runnable {
         while (running) {
             boolean quiet = false;
             try {
-                if (monitors && !monitorsStarted && !monitorsHeld && Loops.live().length > 0) {
+                if (monitors && !monitorsStarted && Loops.live().length > 0) {
                     // JFR only once there is a loop to watch: a JVM without Netty never pays for it.
                     monitorsStarted = true;
                     MonitorContention.start(this);
@@ -105,22 +105,6 @@ public final class BlockingDrain implements Runnable {
             LockSupport.parkNanos(bound.length == 0 ? IDLE_NANOS : quiet ? QUIET_NANOS : TICK_NANOS);
         }
         drainAll();
-    }
-
-    /**
-     * Whether the JFR stream must wait: the agent holds it while it defers its blocking-call line until the JIT
-     * has settled ({@link dev.loopwatch.core.JitWarmUp}), since starting JFR is part of that expensive start.
-     */
-    private static volatile boolean monitorsHeld;
-
-    /** Keeps the JFR stream from starting until {@link #releaseMonitors()}. */
-    public static void holdMonitors() {
-        monitorsHeld = true;
-    }
-
-    /** Lets the JFR stream start (once a loop is registered). */
-    public static void releaseMonitors() {
-        monitorsHeld = false;
     }
 
     public void stop() {

@@ -161,7 +161,7 @@ public final class ConfigParser {
         List<String> abortIncludes = abortIncludes(action, values, sources);
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
-                abortIncludes, blocking(values, sources), allow(values, sources), blockingSettled(values, sources));
+                abortIncludes, blocking(values, sources), allow(values, sources));
     }
 
     private static boolean blocking(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {
@@ -170,16 +170,6 @@ public final class ConfigParser {
             case "report": return true;
             case "off": return false;
             default: throw bad(Option.BLOCKING, text, sources, "expected report or off");
-        }
-    }
-
-    private static boolean blockingSettled(Map<Option, String> values, Map<Option, String> sources)
-            throws ConfigException {
-        String text = value(Option.BLOCKING_START, values).trim().toLowerCase(Locale.ROOT);
-        switch (text) {
-            case "settled": return true;
-            case "now": return false;
-            default: throw bad(Option.BLOCKING_START, text, sources, "expected settled or now");
         }
     }
 
@@ -268,6 +258,10 @@ public final class ConfigParser {
     }
 
     private static ConfigException unknown(String key, String source) {
+        if (key.equals("blocking.start") || key.equals(PROPERTY_PREFIX + "blocking.start")) {
+            return new ConfigException("loopwatch: option '" + key + "' (" + source + ") no longer exists: blocking"
+                    + " calls are reported from the first task on; remove it; loopwatch is off");
+        }
         return new ConfigException("loopwatch: unknown option '" + key + "' (" + source + "); valid options: "
                 + Option.validKeys() + "; loopwatch is off");
     }

@@ -18,13 +18,10 @@ import java.util.List;
  * @param abortIncludes  class-name prefixes that get abort checks (empty unless action is abort)
  * @param blocking       whether blocking calls on loops are reported ({@code blocking=report}) or not ({@code off})
  * @param allow          user allow-list entries: {@code com.acme.Cache#load} or {@code com.acme.Cache}
- * @param blockingSettled under {@code -javaagent}, whether the blocking-call line waits until the JIT has settled
- *                       ({@code blocking.start=settled}) or starts at once ({@code now}); attached late, it never waits
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                               List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
-                              Action action, List<String> abortIncludes, boolean blocking, List<String> allow,
-                              boolean blockingSettled) {
+                              Action action, List<String> abortIncludes, boolean blocking, List<String> allow) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -43,7 +40,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             "java.", "javax.", "jdk.", "sun.", "com.sun.",
             "io.netty.", "io.grpc.netty.shaded.io.netty.", "io.vertx.", "reactor.",
             "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.",
-            "dev.loopwatch.TaskTimeoutException", "net.bytebuddy.", "org.objectweb.asm.");
+            "dev.loopwatch.TaskTimeoutException", "org.objectweb.asm.");
 
     public LoopWatchConfig {
         excludes = List.copyOf(excludes);
@@ -53,12 +50,12 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
 
     /**
      * The settings with the defaults for the rest: schedulers watched, executors not, {@code action=log},
-     * blocking calls reported from once the JIT has settled, no user allow-list entry.
+     * blocking calls reported, no user allow-list entry.
      */
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
         this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of(),
-                true, List.of(), true);
+                true, List.of());
     }
 
     /** True when a class of this name may get abort checks: under abort.include and not a protected package. */

@@ -21,8 +21,6 @@ public enum Option {
     ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
             + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true),
     BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
-    BLOCKING_START("blocking.start", "settled", "settled|now: under -javaagent, start reporting blocking calls once "
-            + "the JIT has settled (2-10 s after start) or at once"),
     ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true);
 
     private final String key;

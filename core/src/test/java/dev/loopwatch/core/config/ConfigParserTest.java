@@ -60,7 +60,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "blocking, blocking.start, allow; loopwatch is off", e.getMessage());
+                + "blocking, allow; loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -108,13 +108,16 @@ class ConfigParserTest {
         }
     }
 
+    /** The option that delayed blocking-call detection is gone: whoever still gives it is told why, in one line. */
     @Test
-    void blockingStartsOnceTheJitHasSettledUnlessAskedToStartNow() throws Exception {
-        assertTrue(parse(null).blockingSettled());
-        assertFalse(parse("blocking.start=now").blockingSettled());
-        assertTrue(parse("blocking.start=Settled").blockingSettled());
-        assertEquals("loopwatch: bad value 'later' for option blocking.start (agent argument): expected settled or now;"
-                + " loopwatch is off", assertThrows(ConfigException.class, () -> parse("blocking.start=later")).getMessage());
+    void theRemovedBlockingStartOptionSaysSo() {
+        assertEquals("loopwatch: option 'blocking.start' (agent argument) no longer exists: blocking calls are reported"
+                + " from the first task on; remove it; loopwatch is off",
+                assertThrows(ConfigException.class, () -> parse("blocking.start=now")).getMessage());
+        Properties properties = new Properties();
+        properties.setProperty("loopwatch.blocking.start", "now");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigParser.parse(null, properties, Map.of()))
+                .getMessage().startsWith("loopwatch: option 'loopwatch.blocking.start' (system property) no longer exists"));
     }
 
     @Test
