@@ -106,14 +106,17 @@ public final class LoopSlot extends LoopSlotFields {
     }
 
     /**
-     * Records when task {@code taskSeq} starts, while the watchdog sleeps long (every loop was idle): it then
-     * learns the start from here rather than from its ticks. Both flags on the way here are plain loads,
+     * Records when task {@code taskSeq} starts, while the watchdog sleeps long (every loop was idle), and wakes it:
+     * it learns the start from here, and looks at the loop at its usual tick from now on (a wait for a monitor in the
+     * task's first milliseconds is seen too). One wake-up per loop going busy after a quiet spell; a busy loop never
+     * comes here. Both flags on the way here are plain loads,
      * {@link #slowBegin} and this slot's {@code stampStarts} (on the counter's own line), written by the watchdog
      * only when it changes pace; a stale read only makes the watchdog fall back to its own, later estimate.
      */
     private void stamp(long taskSeq) {
         stampedAt = System.nanoTime();
         STAMPED_SEQ.setRelease(this, taskSeq);
+        Loops.wakeWatcher();
     }
 
     /**

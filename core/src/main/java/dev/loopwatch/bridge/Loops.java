@@ -268,6 +268,14 @@ public final class Loops {
         return refused;
     }
 
+    /** Wakes the watchdog (a loop went busy while it was sleeping long). */
+    static void wakeWatcher() {
+        Thread w = watcher;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
     /** The thread to wake when a loop registers (the watchdog sleeps long while there is none). */
     public static void watcher(Thread thread) {
         watcher = thread;

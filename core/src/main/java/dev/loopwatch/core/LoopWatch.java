@@ -5,6 +5,7 @@ import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.blocking.AllowList;
 import dev.loopwatch.core.blocking.BlockingCalls;
 import dev.loopwatch.core.blocking.BlockingDrain;
+import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.LoopWatchConfig;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
@@ -54,7 +55,8 @@ public final class LoopWatch {
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
         if (config.blocking()) {
             this.blockingDrain = new BlockingDrain(analyzer, AllowList.of(config.allow()), reporter::submit,
-                    new AtomicLong(), true);
+                    new AtomicLong());
+            watchdog.monitors(new MonitorContention(blockingDrain));
             this.blockingThread = daemon(blockingDrain, "loopwatch-blocking");
         } else {
             this.blockingDrain = null;

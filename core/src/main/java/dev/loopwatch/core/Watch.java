@@ -5,6 +5,9 @@ import java.util.List;
 /** What the watchdog remembers of one loop; touched by the watchdog thread only. */
 final class Watch {
     long seq = -1;
+    /** The loop's wait for a monitor, as the ticks see it (see {@link dev.loopwatch.core.blocking.MonitorContention}). */
+    final dev.loopwatch.core.blocking.MonitorContention.Wait monitorWait =
+            new dev.loopwatch.core.blocking.MonitorContention.Wait();
     long lastSeen;
     long start;
     /** The tick before the current task was first seen: it cannot have started earlier. */

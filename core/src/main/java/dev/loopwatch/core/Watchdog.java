@@ -2,6 +2,7 @@ package dev.loopwatch.core;
 
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportType;
@@ -45,6 +46,8 @@ final class Watchdog implements Runnable {
     /** The start (nanoTime) of the oldest task that runs and is not yet a stall; MAX_VALUE when none. */
     private volatile long oldestPendingStart = Long.MAX_VALUE;
 
+    /** Contended monitors, looked for at each tick; null when blocking calls are not reported. */
+    private volatile MonitorContention monitors;
     private LoopSlot[] slots = new LoopSlot[0];
     private Watch[] watches = new Watch[0];
     private long ticks;
@@ -113,6 +116,11 @@ final class Watchdog implements Runnable {
         } catch (RuntimeException e) {
             Diagnostics.error("watchdog warm-up", e);
         }
+    }
+
+    /** Also looks for loops waiting to enter a monitor at each tick, reporting them through {@code monitors}. */
+    void monitors(MonitorContention monitors) {
+        this.monitors = monitors;
     }
 
     /** Changes the threshold from the next tick on (the JUnit extension sets each test's own). */
@@ -207,7 +215,11 @@ final class Watchdog implements Runnable {
         }
         // A loop that left run() (shutdown, or a Netty 4.2 loop suspending) right after a stall: its task
         // is over, so its stall ends now rather than never.
+        MonitorContention m = monitors;
         old.forEach((slot, w) -> {
+            if (m != null) {
+                m.forget(slot, w.monitorWait, now);
+            }
             action.taskEnded(slot, w);
             if (w.stallId != 0) {
                 emit(ReportType.STALL_END, slot, w, w.lastSeen + (now - w.lastSeen) / 2 - w.start);
@@ -218,6 +230,10 @@ final class Watchdog implements Runnable {
     }
 
     private void check(LoopSlot slot, Watch w, long now) {
+        MonitorContention m = monitors;
+        if (m != null) {
+            m.check(slot, w.monitorWait, w.lastSeen, now);
+        }
         long seq = slot.seq();
         if (seq != w.seq) {
             if (w.stallId != 0) {

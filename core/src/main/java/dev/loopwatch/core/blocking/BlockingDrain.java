@@ -25,9 +25,8 @@ import java.util.function.Consumer;
  * it drains each loop's ring, names the call, finds the culprit and task in the stack the loop kept (or
  * credits the call to the next report of the same call on that loop when it was over the stack budget; if
  * none comes within {@link #FLUSH_NANOS}, to one report at that call's last site: every call is in a count),
- * skips calls inside allow-listed methods, and hands the report on. It also starts the JFR stream for
- * contended monitors ({@link MonitorContention}) when the first loop is registered, off the application's
- * thread.
+ * skips calls inside allow-listed methods, and hands the report on. Contended monitors, which the watchdog sees
+ * ({@link MonitorContention}), are reported through it too.
  */
 public final class BlockingDrain implements Runnable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -46,22 +45,16 @@ public final class BlockingDrain implements Runnable {
     private final AllowList allowList;
     private final Consumer<Report> out;
     private final AtomicLong ids;
-    private final boolean monitors;
     private volatile boolean running = true;
     private final Map<BlockingRing, Credit[]> pending = new IdentityHashMap<>();
     private LoopSlot[] bound = new LoopSlot[0];
 
-    /**
-     * @param ids      report ids, shared with the stalls' numbering only in spirit: a sequence of its own
-     * @param monitors whether to watch contended {@code synchronized} through JFR
-     */
-    public BlockingDrain(StackAnalyzer analyzer, AllowList allowList, Consumer<Report> out, AtomicLong ids,
-                         boolean monitors) {
+    /** @param ids report ids, shared with the stalls' numbering only in spirit: a sequence of its own */
+    public BlockingDrain(StackAnalyzer analyzer, AllowList allowList, Consumer<Report> out, AtomicLong ids) {
         this.analyzer = analyzer;
         this.allowList = allowList;
         this.out = out;
         this.ids = ids;
-        this.monitors = monitors;
     }
 
     private final Passes passes = new Passes();
@@ -81,16 +74,10 @@ public final class BlockingDrain implements Runnable {
 
     @Override
     public void run() {
-        boolean monitorsStarted = false;
         int failed = 0;
         while (running) {
             boolean quiet = false;
             try {
-                if (monitors && !monitorsStarted && Loops.live().length > 0) {
-                    // JFR only once there is a loop to watch: a JVM without Netty never pays for it.
-                    monitorsStarted = true;
-                    MonitorContention.start(this);
-                }
                 passes.begin();
                 quiet = drainAll() == 0 && nothingCredited();
                 passes.end();
@@ -109,7 +96,6 @@ public final class BlockingDrain implements Runnable {
 
     public void stop() {
         running = false;
-        MonitorContention.stop();
     }
 
     /** One pass over every loop's ring; returns how many calls it drained. Package-private for tests. */
@@ -206,9 +192,9 @@ public final class BlockingDrain implements Runnable {
     }
 
     /**
-     * Reports one blocking call; also the JFR stream's way in. {@code ended} is when the call returned: the
-     * report's time, so that a call reported late (JFR delivers about a second after) is still attributed to
-     * the moment it happened (the JUnit extension's test windows). {@code handler} is the framework handler the
+     * Reports one blocking call; also the way in of contended monitors, from the watchdog's thread. {@code ended} is
+     * when the call returned: the report's time, so that a call reported late is still attributed to the moment it
+     * happened (the JUnit extension's test windows). {@code handler} is the framework handler the
      * loop was dispatching to (a Vert.x route...: the task is named as in a stall report), or null.
      */
     Report report(String thread, String call, Instant ended, long nanos, StackTraceElement[] frames, Object handler,

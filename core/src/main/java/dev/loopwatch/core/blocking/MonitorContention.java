@@ -1,108 +1,106 @@
 package dev.loopwatch.core.blocking;
 
-import dev.loopwatch.bridge.Blocking;
+import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.core.Diagnostics;
-import jdk.jfr.consumer.RecordedClass;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingStream;
 
-import java.time.Duration;
-import java.util.List;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
 
 /**
- * Contended {@code synchronized} on a loop: the JVM enters monitors in its own code, where no advice can
- * go, so loopwatch streams JFR's {@code jdk.JavaMonitorEnter} in-process (threshold 0: every monitor
- * enter that had to wait, with its stack) and keeps the events of loop threads. Uncontended monitors make
- * no event and cost nothing; a contended one costs the JVM an event and a stack walk on the thread that
- * had to wait anyway. Reported after the fact (JFR flushes about once a second).
+ * Contended {@code synchronized} on a loop. The JVM enters monitors in its own code, where no advice can go; so the
+ * watchdog, which looks at every loop each tick anyway, also reads its thread's state: a loop thread that is
+ * {@code BLOCKED} is waiting to enter a monitor. The first tick that sees it takes its stack (the method that
+ * enters the monitor is on top) and the monitor's class; the first tick that no longer sees it reports the wait, as
+ * long as the ticks saw it. Waits of a tick or more (1 ms by default) are always reported; shorter ones in
+ * proportion to their length.
+ *
+ * <p>Why not JFR's {@code jdk.JavaMonitorEnter}, which sees every contended enter: starting a JFR stream costs a JVM
+ * about 1.3 s of CPU on 2 vCPUs (its classes, its threads, its repository), and the stream would start with the
+ * service's first loop, while it starts and warms up. Reading a thread's state costs the watchdog nanoseconds, and
+ * only a loop that actually waits for a monitor costs more (a stack, and the first time the JDK's thread
+ * management bean). The wait is also reported a tick after it ends, not a JFR flush (about a second) later, and its
+ * task is the one the watchdog sees the loop running.
  */
-final class MonitorContention {
-    static final String EVENT = "jdk.JavaMonitorEnter";
-    private static RecordingStream stream;
+public final class MonitorContention {
+    private final BlockingDrain drain;
+    private ThreadMXBean threads;
 
-    private MonitorContention() {
+    public MonitorContention(BlockingDrain drain) {
+        this.drain = drain;
     }
 
-    static synchronized void start(BlockingDrain drain) {
-        if (stream != null) {
+    /** What the watchdog keeps about one loop's wait for a monitor, between ticks. Watchdog thread only. */
+    public static final class Wait {
+        private boolean waiting;
+        private long since;
+        private StackTraceElement[] frames;
+        private Object handler;
+        private String monitor;
+    }
+
+    /**
+     * One tick's look at a loop: {@code lastSeen} is when the previous tick looked, {@code now} this one. Watchdog
+     * thread only; never throws.
+     */
+    public void check(LoopSlot slot, Wait wait, long lastSeen, long now) {
+        try {
+            Thread thread = slot.thread();
+            boolean blocked = thread.getState() == Thread.State.BLOCKED;
+            if (blocked && !wait.waiting) {
+                Object handler = slot.handler();
+                StackTraceElement[] frames = thread.getStackTrace();
+                String monitor = monitorClass(thread);
+                if (thread.getState() != Thread.State.BLOCKED) {
+                    return; // it entered the monitor while it was looked at: the stack shows what came after
+                }
+                wait.waiting = true;
+                wait.since = lastSeen + (now - lastSeen) / 2;
+                wait.frames = frames;
+                wait.handler = handler;
+                wait.monitor = monitor;
+            } else if (!blocked && wait.waiting) {
+                end(slot, wait, lastSeen + (now - lastSeen) / 2);
+            }
+        } catch (Throwable t) {
+            Diagnostics.error("contended-monitor check", t);
+        }
+    }
+
+    /** The loop left the watch (its thread left run()) while waiting: its wait ends now. */
+    public void forget(LoopSlot slot, Wait wait, long now) {
+        if (wait.waiting) {
+            end(slot, wait, now);
+        }
+    }
+
+    private void end(LoopSlot slot, Wait wait, long end) {
+        StackTraceElement[] frames = wait.frames;
+        wait.waiting = false;
+        wait.frames = null;
+        Object handler = wait.handler;
+        wait.handler = null;
+        BlockingCalls.SEEN.incrementAndGet();
+        if (drain.allows(frames)) {
+            BlockingCalls.ALLOWED.incrementAndGet();
             return;
         }
-        try {
-            RecordingStream rs = new RecordingStream();
-            rs.enable(EVENT).withThreshold(Duration.ZERO).withStackTrace();
-            rs.setMaxAge(Duration.ofSeconds(10));
-            rs.setReuse(true);
-            rs.onEvent(EVENT, event -> accept(drain, event));
-            rs.onError(t -> Diagnostics.error("contended-monitor stream", t));
-            // Not startAsync(): its thread is not a daemon (JDK 17 and 25), so a program whose main() returns
-            // would never exit under the agent. The stream runs on a daemon thread of loopwatch's own instead.
-            Thread thread = new Thread(() -> {
-                try {
-                    rs.start();
-                } catch (Throwable t) {
-                    Diagnostics.error("contended-monitor stream", t);
-                }
-            }, "loopwatch-jfr");
-            thread.setDaemon(true);
-            thread.setContextClassLoader(null);
-            thread.start();
-            stream = rs;
-        } catch (Throwable t) {
-            Diagnostics.once("jfr", "loopwatch: contended synchronized on loops is not reported: JFR could not start ("
-                    + t + "); the other blocking calls are");
-        }
+        long nanos = Math.max(0, end - wait.since);
+        String call = "synchronized" + (wait.monitor == null ? "" : " (" + wait.monitor + ")");
+        drain.report(slot.thread().getName(), call, Instant.now().minusNanos(Math.max(0, System.nanoTime() - end)),
+                nanos, frames, handler, 1);
     }
 
-    static synchronized void stop() {
-        if (stream != null) {
-            stream.close();
-            stream = null;
+    /** The class of the monitor the thread waits for, or null; the JDK's thread bean is made the first time only. */
+    private String monitorClass(Thread thread) {
+        if (threads == null) {
+            threads = ManagementFactory.getThreadMXBean();
         }
-    }
-
-    private static void accept(BlockingDrain drain, RecordedEvent event) {
-        try {
-            RecordedThread thread = event.getThread();
-            if (thread == null || !Blocking.isLoop(thread.getJavaThreadId())) {
-                return;
-            }
-            StackTraceElement[] frames = frames(event.getStackTrace());
-            BlockingCalls.SEEN.incrementAndGet();
-            if (drain.allows(frames)) {
-                BlockingCalls.ALLOWED.incrementAndGet();
-                return;
-            }
-            RecordedClass monitor = event.getClass("monitorClass");
-            String call = "synchronized" + (monitor == null ? "" : " (" + monitor.getName() + ")");
-            drain.report(thread.getJavaName(), call, event.getEndTime(), event.getDuration().toNanos(), frames, null, 1);
-        } catch (Throwable t) {
-            Diagnostics.error("contended-monitor stream", t);
-        }
-    }
-
-    private static StackTraceElement[] frames(RecordedStackTrace trace) {
-        if (trace == null) {
-            return new StackTraceElement[0];
-        }
-        List<StackTraceElement> out = new java.util.ArrayList<>();
-        for (RecordedFrame f : trace.getFrames()) {
-            // A frame of a method redefined or unloaded since has no method (seen while classes are retransformed).
-            if (f.getMethod() == null || f.getMethod().getType() == null) {
-                continue;
-            }
-            String cls = f.getMethod().getType().getName();
-            out.add(new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber()));
-        }
-        return out.toArray(new StackTraceElement[0]);
-    }
-
-    /** JFR frames carry no file name: the usual one for a Java class, so that IDEs can link the line. */
-    private static String sourceFile(String cls) {
-        String outer = cls.substring(cls.lastIndexOf('.') + 1);
-        int dollar = outer.indexOf('$');
-        return (dollar > 0 ? outer.substring(0, dollar) : outer) + ".java";
+        @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
+        ThreadInfo info = threads.getThreadInfo(thread.getId());
+        LockInfo lock = info == null ? null : info.getLockInfo();
+        return lock == null ? null : lock.getClassName();
     }
 }

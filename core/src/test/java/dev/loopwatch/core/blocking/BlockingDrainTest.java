@@ -25,7 +25,7 @@ class BlockingDrainTest {
         List<Report> reports = new ArrayList<>();
         BlockingDrain drain = new BlockingDrain(new StackAnalyzer(LoopWatchConfig.DEFAULT_EXCLUDES, 64),
                 AllowList.of(List.of(App.class.getName() + "#allowedCall")), reports::add,
-                new AtomicLong(), false);
+                new AtomicLong());
         CountDownLatch recorded = new CountDownLatch(1);
         CountDownLatch drained = new CountDownLatch(1);
         Thread loop = new Thread(App.loop(recorded, drained), "test-loop");
