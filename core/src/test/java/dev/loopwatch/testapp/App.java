@@ -9,6 +9,14 @@ public final class App {
     }
 
     /** What advice does around a blocking call, made directly. */
+    /** Burns the CPU for {@code ms}: an application's busy loop, outside the packages a culprit never is. */
+    public static void spin(long ms) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ms);
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
     public static void recordedCall(int call) {
         BlockingRing ring = Blocking.enter();
         ring.end(call);
