@@ -118,8 +118,9 @@ abstract class BlockingCallsContract {
     })
     void blockingCallOnTheLoopIsReported(String kind, String call, String culpritMethod) throws Exception {
         int before = server.reports().size();
-        // A contended monitor is seen by the watchdog's ticks (10 ms here): the helper holds it for three of them.
-        long ms = kind.equals("monitor") ? 30 : 3;
+        // A contended monitor is seen by the watchdog's ticks (10 ms here): the helper holds it for ten of them, so that
+        // a watchdog kept off the CPU for a while on a busy machine still sees it.
+        long ms = kind.equals("monitor") ? 100 : 3;
         assertEquals(kind, server.get("/block?kind=" + kind + "&ms=" + ms));
         String culprit = BLOCKER + culpritMethod + "(";
         List<JsonNode> found = server.awaitReports(before,
