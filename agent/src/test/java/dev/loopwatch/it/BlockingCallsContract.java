@@ -124,7 +124,7 @@ abstract class BlockingCallsContract {
         assertEquals(kind, server.get("/block?kind=" + kind + "&ms=" + ms));
         String culprit = BLOCKER + culpritMethod + "(";
         List<JsonNode> found = server.awaitReports(before,
-                r -> isBlocking(r) && r.get("call").asText().equals(call) && r.get("culprit").asText().startsWith(culprit),
+                r -> isBlocking(r) && sameCall(r.get("call").asText(), call) && r.get("culprit").asText().startsWith(culprit),
                 1, WAIT_SECONDS);
         // At least one: a late report of the previous request (the same kind, another call of it) may be counted too.
         assertFalse(found.isEmpty(), "a report of " + call + " at " + culprit + ": " + after(before));
@@ -206,8 +206,20 @@ abstract class BlockingCallsContract {
         Predicate<JsonNode> sentinel = r -> isBlocking(r) && r.get("culprit").asText().startsWith(BLOCKER + "sleep(");
         assertFalse(server.awaitReports(before, sentinel, 1, WAIT_SECONDS).isEmpty(), "sentinel: " + after(before));
         Thread.sleep(1_500); // the drain's flush of calls over the stack budget
-        List<JsonNode> others = after(before, since).stream().filter(sentinel.negate()).collect(Collectors.toList());
+        // The Netty fixture hands /block-plain to its pool on the loop: that hand-off may wait a moment for the pool
+        // queue's lock, a real blocking call of the fixture's own, not one of the calls tested.
+        Predicate<JsonNode> handOff = r -> r.get("stack").toString().contains("java.util.concurrent.ThreadPoolExecutor.execute(");
+        List<JsonNode> others = after(before, since).stream().filter(sentinel.negate()).filter(handOff.negate())
+                .collect(Collectors.toList());
         assertEquals(List.of(), others);
+    }
+
+    /**
+     * A contended monitor is named with its class once the JDK's thread bean is ready, which the first wait of a JVM
+     * starts making (see MonitorContention): that first one may be plain {@code synchronized}.
+     */
+    private static boolean sameCall(String reported, String expected) {
+        return reported.equals(expected) || (expected.startsWith("synchronized (") && reported.equals("synchronized"));
     }
 
     private static boolean isBlocking(JsonNode r) {

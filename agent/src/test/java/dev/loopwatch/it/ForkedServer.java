@@ -320,8 +320,8 @@ final class ForkedServer implements AutoCloseable {
     }
 
     /**
-     * Reports of things that happened at or after {@code since}. A contended monitor reaches the report file
-     * about a second after it happened (JFR), possibly during the next test: its {@code time} says when.
+     * Reports of things that happened at or after {@code since}: a report written now may be about an earlier
+     * test's call (calls over the stack budget are flushed within a second); its {@code time} says when.
      */
     static java.util.function.Predicate<JsonNode> madeSince(java.time.Instant since) {
         java.time.Instant from = since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A program under the agent exits when its {@code main} returns: none of loopwatch's threads keeps the JVM
- * alive. (JFR's {@code RecordingStream.startAsync} runs its stream on a thread that is not a daemon: a
- * program that had made a blocking call on a loop never exited.)
+ * alive (a thread that is not a daemon, such as JFR's {@code RecordingStream.startAsync} runs, would).
  */
 class ProgramExitIT {
     @Test

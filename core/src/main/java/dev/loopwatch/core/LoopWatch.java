@@ -131,8 +131,8 @@ public final class LoopWatch {
      * Waits until whatever ran on a loop before the call is settled and reported: the watchdog has looked
      * at every loop again (it is woken at once, so this takes microseconds), each task that was running has
      * ended or become a stall (at most the threshold), the blocking calls recorded on loops have been
-     * drained into reports (contended {@code synchronized}, which comes through JFR, may lag by about a
-     * second), and the sinks got every report made so far. The
+     * drained into reports (a contended {@code synchronized} is reported by the watchdog's tick after it ended),
+     * and the sinks got every report made so far. The
      * JUnit extension calls it at the end of each test. Returns false on timeout.
      */
     public boolean flush(java.time.Duration timeout) {

@@ -8,8 +8,8 @@ import java.util.List;
  * {@code com.acme.Cache} (every method of a class, constructors aside: advice cannot wrap a
  * constructor's super call) or, built-in only, a package prefix ending in a dot.
  * The agent instruments each class and method named here (but {@link #STACK_ONLY}'s) so that calls inside
- * them are not even recorded on the loop; whatever is recorded, and the after-the-fact events (contended
- * monitors, from JFR), is matched on its stack.
+ * them are not even recorded on the loop; whatever is recorded, and the contended monitors the watchdog sees,
+ * is matched on its stack.
  */
 public final class AllowList {
     /**
@@ -51,8 +51,8 @@ public final class AllowList {
     /**
      * Built-in entries matched on the stack only, never given advice: the JDK selectors. A loop calls their
      * methods several times an iteration, and all they can block on (on a platform thread) is their own
-     * {@code synchronized} blocks, which only the JFR monitor events report, and those are matched on their
-     * stack. Advice there would cost every loop iteration for nothing: it grew methods C2 inlines
+     * {@code synchronized} blocks, which only the watchdog's look at the loop's state reports, and those are
+     * matched on their stack. Advice there would cost every loop iteration for nothing: it grew methods C2 inlines
      * ({@code selectNow}, {@code selectedKeys}, {@code begin}, {@code end}: 7-9 bytes, to about 50) past
      * the inlining limit ({@code -XX:+PrintInlining}, JDK 25). Its throughput cost was within the
      * benchmark's noise (benchmarks/README.md).

@@ -13,20 +13,26 @@ import java.time.Instant;
  * Contended {@code synchronized} on a loop. The JVM enters monitors in its own code, where no advice can go; so the
  * watchdog, which looks at every loop each tick anyway, also reads its thread's state: a loop thread that is
  * {@code BLOCKED} is waiting to enter a monitor. The first tick that sees it takes its stack (the method that
- * enters the monitor is on top) and the monitor's class; the first tick that no longer sees it reports the wait, as
- * long as the ticks saw it. Waits of a tick or more (1 ms by default) are always reported; shorter ones in
- * proportion to their length.
+ * enters the monitor is on top) and, when it can, the monitor's class; the first tick that no longer sees it
+ * reports the wait, as long as the ticks saw it. Waits of a tick or more (1 ms by default) are always reported;
+ * shorter ones in proportion to their length.
  *
  * <p>Why not JFR's {@code jdk.JavaMonitorEnter}, which sees every contended enter: starting a JFR stream costs a JVM
  * about 1.3 s of CPU on 2 vCPUs (its classes, its threads, its repository), and the stream would start with the
  * service's first loop, while it starts and warms up. Reading a thread's state costs the watchdog nanoseconds, and
- * only a loop that actually waits for a monitor costs more (a stack, and the first time the JDK's thread
- * management bean). The wait is also reported a tick after it ends, not a JFR flush (about a second) later, and its
- * task is the one the watchdog sees the loop running.
+ * only a loop that actually waits for a monitor costs more: a stack. The wait is also reported a tick after it
+ * ends, not a JFR flush (about a second) later, and its task is the one the watchdog sees the loop running.
+ *
+ * <p>The monitor's class comes from the JDK's thread bean, whose first use costs 50-190 ms (it loads the
+ * management library): too long for the watchdog, which would miss the wait and the stalls meanwhile. So the bean
+ * is made on a thread of its own the first time a loop waits, and waits seen before it is ready are named
+ * {@code synchronized} alone.
  */
 public final class MonitorContention {
     private final BlockingDrain drain;
-    private ThreadMXBean threads;
+    /** The JDK's thread bean, once made (see the class comment); null until then. */
+    private volatile ThreadMXBean threads;
+    private boolean threadsAsked;
 
     public MonitorContention(BlockingDrain drain) {
         this.drain = drain;
@@ -51,8 +57,8 @@ public final class MonitorContention {
             boolean blocked = thread.getState() == Thread.State.BLOCKED;
             if (blocked && !wait.waiting) {
                 Object handler = slot.handler();
-                StackTraceElement[] frames = thread.getStackTrace();
                 String monitor = monitorClass(thread);
+                StackTraceElement[] frames = thread.getStackTrace();
                 if (thread.getState() != Thread.State.BLOCKED) {
                     return; // it entered the monitor while it was looked at: the stack shows what came after
                 }
@@ -93,14 +99,34 @@ public final class MonitorContention {
                 nanos, frames, handler, 1);
     }
 
-    /** The class of the monitor the thread waits for, or null; the JDK's thread bean is made the first time only. */
+    /** The class of the monitor the thread waits for, or null (not known yet, or it waits no more). */
     private String monitorClass(Thread thread) {
-        if (threads == null) {
-            threads = ManagementFactory.getThreadMXBean();
+        ThreadMXBean bean = threads;
+        if (bean == null) {
+            makeThreadBean();
+            return null;
         }
         @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
-        ThreadInfo info = threads.getThreadInfo(thread.getId());
-        LockInfo lock = info == null ? null : info.getLockInfo();
+        ThreadInfo info = bean.getThreadInfo(thread.getId());
+        LockInfo lock = info == null || info.getThreadState() != Thread.State.BLOCKED ? null : info.getLockInfo();
         return lock == null ? null : lock.getClassName();
+    }
+
+    /** Makes the thread bean off the watchdog, once. */
+    private void makeThreadBean() {
+        if (threadsAsked) {
+            return;
+        }
+        threadsAsked = true;
+        Thread maker = new Thread(() -> {
+            try {
+                threads = ManagementFactory.getThreadMXBean();
+            } catch (Throwable t) {
+                Diagnostics.error("contended-monitor names", t);
+            }
+        }, "loopwatch-monitors");
+        maker.setDaemon(true);
+        maker.setContextClassLoader(null);
+        maker.start();
     }
 }
