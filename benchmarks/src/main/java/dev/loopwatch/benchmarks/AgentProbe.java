@@ -21,7 +21,7 @@ final class AgentProbe {
     }
 
     /**
-     * Waits until the agent finished installing (it does so on a background thread) and throws unless the
+     * Waits until the agent reports itself installed (it is, once {@code premain} returned) and throws unless the
      * Netty 4.2 line instrumented {@code AbstractEventExecutor}. The type must be loaded first: the agent
      * transforms classes as they load, so {@code NettyTasks} is touched before waiting.
      */

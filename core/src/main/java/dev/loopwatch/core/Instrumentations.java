@@ -23,7 +23,7 @@ public final class Instrumentations {
         ready = true;
     }
 
-    /** Whether the agent finished installing its instrumentations (they are installed in the background). */
+    /** Whether the agent finished installing its instrumentations: under {@code -javaagent}, before {@code main}. */
     public static boolean isReady() {
         return ready;
     }

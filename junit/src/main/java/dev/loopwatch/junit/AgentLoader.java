@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes sure the agent runs in this JVM. Preferred: {@code -javaagent} on the command line (then this
- * only waits for its background installation). Otherwise the agent jar is found (system property
+ * is in force before the tests run). Otherwise the agent jar is found (system property
  * {@code loopwatch.agent.jar}, else on the class path) and loaded by a short-lived helper process that
  * attaches to this JVM, and a note says once that {@code -javaagent} is preferred. If neither works the
  * test fails with a configuration error saying what to do: it never passes unwatched.

@@ -69,9 +69,9 @@ public final class AllowList {
      * dry, so there advice saves recording every idle wait; the watched I/O loops never call it. What blocks
      * in {@code confirmShutdown} on an I/O loop (a 100 ms sleep per check of a graceful shutdown's quiet
      * period, and the tasks it still runs) happens once, at shutdown, and matches on the stack. Advice would
-     * mean retransforming {@code SingleThreadEventExecutor}, the class every loop runs in, which throws away
-     * the loops' compiled code when the blocking-call line starts in a warm JVM: a quarter of that start's
-     * throughput loss on JDK 17 (benchmarks/README.md, InstallBlip).
+     * mean that an attach to a running service retransforms {@code SingleThreadEventExecutor}, the class every
+     * loop runs in, which throws away the loops' compiled code: a quarter of such an install's throughput loss on
+     * JDK 17 (measured with the agent installed into a warm, loaded JVM).
      */
     public static final List<String> ADVISED_WITH_EXECUTORS_ONLY = List.of(
             "io.netty.util.concurrent.SingleThreadEventExecutor#takeTask",

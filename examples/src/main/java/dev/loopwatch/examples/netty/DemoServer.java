@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -59,7 +58,6 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        awaitLoopWatchInstrumentation();
         DemoServer server = start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -125,40 +123,5 @@ public final class DemoServer implements AutoCloseable {
             throw new IllegalArgumentException("port out of range 0-65535: " + port);
         }
         return port;
-    }
-
-    /**
-     * Under {@code -javaagent:loopwatch-agent.jar} the agent instruments Netty on a background thread for a
-     * few hundred milliseconds after start; a loop that runs before that is adopted, but tasks already
-     * running are not timed. Waits (up to 10 s) until it is done, so that the first request is watched.
-     * By reflection: the demo has no compile dependency on loopwatch, and without the agent this returns
-     * at once.
-     */
-    static void awaitLoopWatchInstrumentation() throws InterruptedException {
-        Class<?> loopWatch;
-        try {
-            loopWatch = Class.forName("dev.loopwatch.core.LoopWatch", true, ClassLoader.getSystemClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return; // no agent
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        try {
-            Method current = loopWatch.getMethod("current");
-            Method status = loopWatch.getMethod("status");
-            while (System.nanoTime() < deadline) {
-                Object engine = current.invoke(null);
-                if (engine == null) {
-                    return; // loopwatch on the class path, but not running
-                }
-                Object snapshot = status.invoke(engine);
-                if ((Boolean) snapshot.getClass().getMethod("instrumented").invoke(snapshot)) {
-                    return;
-                }
-                Thread.sleep(5);
-            }
-            System.err.println("DemoServer: loopwatch has not finished instrumenting Netty after 10 s; starting anyway");
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            System.err.println("DemoServer: cannot ask loopwatch whether it is ready (" + e + "); starting anyway");
-        }
     }
 }

@@ -26,7 +26,6 @@ class DemoServerLoopTest {
 
     @BeforeAll
     static void start() throws Exception {
-        DemoServer.awaitLoopWatchInstrumentation();
         server = DemoServer.start(0);
         for (int i = 0; i < 50; i++) {
             get("/fast"); // the first requests load classes and may stall for real
