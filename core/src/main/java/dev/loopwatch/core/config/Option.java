@@ -13,7 +13,8 @@ public enum Option {
     EXCLUDE("exclude", "", "class-name prefixes that are never the culprit, added to the built-in list", true),
     EXCLUDE_DEFAULTS("exclude.defaults", "on", "on|off: skip JDK, Netty, Vert.x, Reactor and loopwatch frames"),
     LOG("log", "on", "on|off: write reports to the application's log (SLF4J) or stderr"),
-    TICK("tick", "1ms", "how often the watchdog looks at the loops; " + Durations.FORMS),
+    TICK("tick", "", "how often the watchdog looks at the loops (default: a tenth of the threshold, at least 1ms); "
+            + Durations.FORMS),
     STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
     SCHEDULERS("schedulers", "on", "on|off: also watch non-blocking scheduler threads (Reactor parallel-*, single-*)"),
     EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads"),

@@ -21,7 +21,7 @@ class ConfigParserTest {
     void defaults() throws Exception {
         LoopWatchConfig c = parse(null);
         assertEquals(100_000_000L, c.thresholdNanos());
-        assertEquals(1_000_000L, c.tickNanos());
+        assertEquals(10_000_000L, c.tickNanos(), "a tenth of the threshold");
         assertNull(c.reportFile());
         assertTrue(c.log());
         assertEquals(LoopWatchConfig.DEFAULT_EXCLUDES, c.excludes());
@@ -48,6 +48,13 @@ class ConfigParserTest {
         assertEquals(10_000_000L, c.thresholdNanos());
         assertEquals(10, c.stackDepth());
         assertEquals(2_000_000L, c.tickNanos());
+    }
+
+    @Test
+    void theTickFollowsTheThresholdUnlessGiven() throws Exception {
+        assertEquals(5_000_000L, parse("threshold=50ms").tickNanos());
+        assertEquals(1_000_000L, parse("threshold=5ms").tickNanos(), "at least 1 ms");
+        assertEquals(1_000_000L, parse("threshold=50ms,tick=1ms").tickNanos());
     }
 
     @Test
