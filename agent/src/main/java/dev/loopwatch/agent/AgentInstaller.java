@@ -7,6 +7,7 @@ import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
 import dev.loopwatch.agent.vertx.VertxInstrumentation;
+import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
@@ -19,18 +20,21 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts loopwatch in this JVM, all of it before returning: options, the bootstrap bridge, the engine, and the one
- * transformer that weaves every hook ({@link Weaver}). Under {@code -javaagent} that is before the application's
- * {@code main}: library and application classes get their hooks as they load, the JDK's few blocking classes that
- * are loaded already are retransformed while nothing is hot, and the first task of every loop is watched. Nothing
- * is left to install later, so a service warming up under load never competes with the agent, and none of its
- * compiled code is thrown away by a retransformation.
+ * Starts loopwatch in this JVM: options, the bootstrap bridge, the engine, and the one transformer that weaves every
+ * hook ({@link Weaver}). Under {@code -javaagent} the transformer is registered before the application's
+ * {@code main}: library and application classes get their hooks as they load, and the first task of every loop is
+ * watched. The few JDK classes of the blocking-call line that the JVM has loaded already ({@code Thread},
+ * {@code FileInputStream}, ...) are retransformed on a thread of the agent's own while {@code main} starts (tens of
+ * milliseconds of a cold ASM, off the start's critical path on a machine with a second CPU); a loop waits for that
+ * before its first task, so no blocking call on a loop is missed, and nothing is hot yet to be deoptimised. Nothing is
+ * installed later: a service warming up under load never competes with the agent.
  *
- * <p>Attached late (the JUnit extension's fallback, an attach to a running service), the same transformer also
- * retransforms the loaded classes it applies to, and loops already inside their {@code run()} are adopted by their
- * stacks, a busy one with its task.
+ * <p>Attached late (the JUnit extension's fallback, an attach to a running service), everything is installed before
+ * returning: the loaded classes the transformer applies to are retransformed, and loops already inside their
+ * {@code run()} are adopted by their stacks, a busy one with its task.
  */
 final class AgentInstaller {
     private static boolean installed;
@@ -58,8 +62,8 @@ final class AgentInstaller {
             instrument(inst, config, late);
         } catch (Throwable t) {
             Diagnostics.disabled("instrumentation", t);
+            Instrumentations.ready();
         }
-        Instrumentations.ready();
     }
 
     private static void instrument(Instrumentation inst, LoopWatchConfig config, boolean late) {
@@ -80,22 +84,72 @@ final class AgentInstaller {
         AbortInstrumentation abort = config.action() == Action.ABORT ? new AbortInstrumentation(config) : null;
         Weaver weaver = new Weaver(lines, abort, rewriter, new BridgeVisibility(inst));
         inst.addTransformer(weaver, true);
-        retransformLoaded(inst, weaver, late);
+        List<Class<?>> loaded = loadedClassesToWeave(inst, weaver, late);
+        Finish finish = new Finish(inst, loaded, blocking ? config.allow() : null, rewriter);
         if (late) {
+            finish.retransformLoaded();
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
+            finish.rest();
+            return;
         }
-        if (blocking) {
-            BlockingInstaller.checkAllowList(config.allow());
-            BlockingInstaller.canary(rewriter);
+        Loops.holdLoopsUntil(finish.done);
+        Thread thread = new Thread(finish, "loopwatch-install");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+        thread.start();
+    }
+
+    /**
+     * The rest of the install once the transformer is registered: the loaded classes retransformed (then loops may
+     * run), the user's allow entries checked, the canary. A class rather than a lambda: it runs in {@code premain},
+     * where a lambda's first call costs the start a generated class.
+     */
+    private static final class Finish implements Runnable {
+        final CountDownLatch done = new CountDownLatch(1);
+        private final Instrumentation inst;
+        private final List<Class<?>> loaded;
+        /** The user's allow entries, null when the blocking-call line is off. */
+        private final List<String> allow;
+        private final CallSiteRewriter rewriter;
+
+        Finish(Instrumentation inst, List<Class<?>> loaded, List<String> allow, CallSiteRewriter rewriter) {
+            this.inst = inst;
+            this.loaded = loaded;
+            this.allow = allow;
+            this.rewriter = rewriter;
+        }
+
+        @Override
+        public void run() {
+            retransformLoaded();
+            rest();
+        }
+
+        void retransformLoaded() {
+            try {
+                retransform(inst, loaded);
+            } catch (Throwable t) {
+                Diagnostics.disabled("instrumentation of loaded classes", t);
+            } finally {
+                done.countDown();
+            }
+        }
+
+        void rest() {
+            if (allow != null) {
+                BlockingInstaller.checkAllowList(allow);
+                BlockingInstaller.canary(rewriter);
+            }
+            Instrumentations.ready();
         }
     }
 
     /**
      * The classes loaded before the transformer was registered that it applies to: in {@code premain}, a few
      * JDK classes of the blocking-call line; attached late, also the libraries' classes and the application's
-     * classes that the call-site rewrite or the abort checks change. Retransformed in one batch.
+     * classes that the call-site rewrite or the abort checks change.
      */
-    private static void retransformLoaded(Instrumentation inst, Weaver weaver, boolean late) {
+    private static List<Class<?>> loadedClassesToWeave(Instrumentation inst, Weaver weaver, boolean late) {
         List<Class<?>> classes = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.isArray() || c.isPrimitive() || c.isHidden() || !inst.isModifiableClass(c)) {
@@ -107,7 +161,7 @@ final class AgentInstaller {
                 classes.add(c);
             }
         }
-        retransform(inst, classes);
+        return classes;
     }
 
     /** Whether the call-site rewrite changes this loaded class, read from its loader (never from the JVM). */

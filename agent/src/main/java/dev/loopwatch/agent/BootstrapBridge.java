@@ -1,16 +1,13 @@
 package dev.loopwatch.agent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.net.JarURLConnection;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * Defines the bridge package ({@code dev.loopwatch.bridge}, JDK types only) in the bootstrap class
@@ -35,10 +31,16 @@ import java.util.stream.Stream;
 final class BootstrapBridge {
     static final String PACKAGE = "dev/loopwatch/bridge/";
     /**
-     * The exception of action=abort: thrown by the bridge into application code, which catches it by this
-     * name, so it must be one class for every loader: the bootstrap one. JDK types only, like the bridge.
+     * Every class the bootstrap loader gets, superclasses first. The exception of action=abort is among them: it is
+     * thrown by the bridge into application code, which catches it by this name, so it must be one class for every
+     * loader. Listed rather than found by listing the agent jar, which meant opening the jar a second time in
+     * {@code premain}; {@code AgentJarIT} checks the list against the jar.
      */
-    static final String EXCEPTION = "dev/loopwatch/TaskTimeoutException.class";
+    static final List<String> CLASSES = List.of("dev.loopwatch.TaskTimeoutException",
+            "dev.loopwatch.bridge.LoopSlotLeftPad", "dev.loopwatch.bridge.LoopSlotSeq",
+            "dev.loopwatch.bridge.LoopSlotRightPad", "dev.loopwatch.bridge.LoopSlotFields", "dev.loopwatch.bridge.LoopSlot",
+            "dev.loopwatch.bridge.BlockingRing$Consumer", "dev.loopwatch.bridge.BlockingRing",
+            "dev.loopwatch.bridge.Blocking", "dev.loopwatch.bridge.Loops", "dev.loopwatch.bridge.Abort");
 
     private BootstrapBridge() {
     }
@@ -54,7 +56,7 @@ final class BootstrapBridge {
         }
         Map<String, byte[]> classes = readBridgeClasses();
         if (classes.isEmpty()) {
-            throw new IllegalStateException("no " + PACKAGE + " classes found beside the agent");
+            throw new IllegalStateException("the bridge's classes (" + PACKAGE + ") are not beside the agent");
         }
         Module base = Object.class.getModule();
         Module agent = BootstrapBridge.class.getModule();
@@ -89,52 +91,38 @@ final class BootstrapBridge {
         }
     }
 
-    /** Binary name to bytes of every class of the bridge package, read from wherever the agent found it. */
+    /**
+     * Binary name to bytes of every class of {@link #CLASSES}, read from the agent's jar (opened here once: a
+     * resource look-up through the class loader searches the JDK's modules first, then opens a URL connection per
+     * class) or, when the agent runs from a directory of classes (its own tests), from that directory.
+     */
     static Map<String, byte[]> readBridgeClasses() throws IOException, URISyntaxException {
-        URL anchor = BootstrapBridge.class.getClassLoader().getResource(PACKAGE + "Loops.class");
-        if (anchor == null) {
-            return Map.of();
-        }
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        try (InputStream in = BootstrapBridge.class.getClassLoader().getResourceAsStream(EXCEPTION)) {
-            if (in == null) {
-                throw new IllegalStateException("no " + EXCEPTION + " beside the agent");
-            }
-            classes.put(binaryName(EXCEPTION), readAll(in));
-        }
-        if (anchor.getProtocol().equals("file")) {
-            try (Stream<Path> files = Files.list(Path.of(anchor.toURI()).getParent())) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(".class")) {
-                        classes.put(binaryName(PACKAGE + name), Files.readAllBytes(file));
+        CodeSource source = BootstrapBridge.class.getProtectionDomain().getCodeSource();
+        Path where = source == null ? null : Path.of(source.getLocation().toURI());
+        if (where != null && Files.isRegularFile(where)) {
+            try (JarFile jar = new JarFile(where.toFile(), false)) {
+                for (String name : CLASSES) {
+                    JarEntry entry = jar.getJarEntry(name.replace('.', '/') + ".class");
+                    if (entry == null) {
+                        return Map.of();
+                    }
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        classes.put(name, in.readAllBytes());
                     }
                 }
             }
             return classes;
         }
-        JarURLConnection connection = (JarURLConnection) anchor.openConnection();
-        connection.setUseCaches(false);
-        try (JarFile jar = new JarFile(new File(connection.getJarFileURL().toURI()), false)) {
-            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
-                String name = entry.getName();
-                if (name.startsWith(PACKAGE) && name.endsWith(".class") && name.indexOf('/', PACKAGE.length()) < 0) {
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        classes.put(binaryName(name), readAll(in));
-                    }
+        ClassLoader loader = BootstrapBridge.class.getClassLoader();
+        for (String name : CLASSES) {
+            try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    return Map.of();
                 }
+                classes.put(name, in.readAllBytes());
             }
         }
         return classes;
-    }
-
-    private static String binaryName(String path) {
-        return path.substring(0, path.length() - ".class".length()).replace('/', '.');
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 }

@@ -47,6 +47,22 @@ class AgentJarIT {
         assertTrue(shaded > 20, "relocated ASM present: " + shaded);
     }
 
+    /** The agent defines its listed bridge classes in the bootstrap loader: the list must be the jar's bridge. */
+    @Test
+    void theListedBridgeClassesAreTheJarsBridgePackage() throws Exception {
+        java.util.Set<String> inJar = new java.util.TreeSet<>();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                String name = entry.getName();
+                if ((name.startsWith(BootstrapBridge.PACKAGE) || name.equals("dev/loopwatch/TaskTimeoutException.class"))
+                        && name.endsWith(".class")) {
+                    inJar.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                }
+            }
+        }
+        assertEquals(inJar, new java.util.TreeSet<>(BootstrapBridge.CLASSES));
+    }
+
     @Test
     void bridgeClassesUseJdkTypesOnly() throws Exception {
         // The bridge is defined in the bootstrap loader: a reference to any non-JDK type would fail there.

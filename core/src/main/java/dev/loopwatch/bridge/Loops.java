@@ -186,8 +186,40 @@ public final class Loops {
         return register(thread, appLoader, kind, false);
     }
 
+    /**
+     * The agent's install still under way, or null: the JDK's blocking methods get their advice on a thread of the
+     * agent's own while the application's {@code main} starts (see the agent's {@code AgentInstaller}); a loop waits
+     * for it before its first task, so that every blocking call a loop makes is seen.
+     */
+    private static volatile java.util.concurrent.CountDownLatch installing;
+    /** The longest a loop waits for the install: past it the loop runs, and only its blocking calls may be missed. */
+    private static final long INSTALL_WAIT_MILLIS = 2_000;
+
+    /** Makes loops that register from now on wait until {@code done} (at most {@link #INSTALL_WAIT_MILLIS}). */
+    public static void holdLoopsUntil(java.util.concurrent.CountDownLatch done) {
+        installing = done;
+    }
+
+    private static void awaitInstall() {
+        java.util.concurrent.CountDownLatch done = installing;
+        if (done == null || done.getCount() == 0) {
+            return;
+        }
+        try {
+            done.await(INSTALL_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        installing = null;
+    }
+
+    private static LoopSlot register(Thread thread, ClassLoader appLoader, String kind, boolean busy) {
+        awaitInstall();
+        return registerNow(thread, appLoader, kind, busy);
+    }
+
     @SuppressWarnings("deprecation")
-    private static synchronized LoopSlot register(Thread thread, ClassLoader appLoader, String kind, boolean busy) {
+    private static synchronized LoopSlot registerNow(Thread thread, ClassLoader appLoader, String kind, boolean busy) {
         if (slotOf(thread) != null) {
             return null;
         }

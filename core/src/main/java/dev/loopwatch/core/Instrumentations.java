@@ -30,7 +30,12 @@ public final class Instrumentations {
 
     /** Records that {@code type} was instrumented for {@code line}. */
     public static void applied(String line, String type) {
-        APPLIED.computeIfAbsent(line, k -> new CopyOnWriteArrayList<>()).add(type);
+        List<String> types = APPLIED.get(line);
+        if (types == null) {
+            APPLIED.putIfAbsent(line, new CopyOnWriteArrayList<>());
+            types = APPLIED.get(line);
+        }
+        types.add(type);
     }
 
     /** Records that instrumenting {@code type} for {@code line} failed: counted and said once. */

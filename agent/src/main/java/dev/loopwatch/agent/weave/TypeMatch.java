@@ -1,9 +1,8 @@
 package dev.loopwatch.agent.weave;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Which classes a hook goes into, by the JVM's internal name ({@code io/netty/Foo}) only: a class is never loaded
@@ -23,8 +22,11 @@ public final class TypeMatch {
 
     /** The classes of these binary names ({@code io.netty.channel.nio.NioEventLoop}). */
     public static TypeMatch named(String... binaryNames) {
-        return new TypeMatch(Stream.of(binaryNames).map(n -> n.replace('.', '/')).collect(Collectors.toUnmodifiableSet()),
-                null, null);
+        Set<String> names = new HashSet<>();
+        for (String name : binaryNames) {
+            names.add(name.replace('.', '/'));
+        }
+        return new TypeMatch(Set.copyOf(names), null, null);
     }
 
     /** The classes whose internal name starts with {@code prefix} (binary form) and passes {@code internalName}. */
