@@ -83,7 +83,7 @@ final class Weaver implements ClassFileTransformer {
     /** Whether the call-site rewrite would change this class (its bytes as loaded). */
     boolean rewrites(ClassLoader loader, String internalName, byte[] bytes) {
         return rewriter != null && CallSiteRewriter.inScope(loader, internalName) && rewriter.mentions(bytes)
-                && rewriter.rewrite(bytes) != null;
+                && !rewriter.methodsCalling(ClassFiles.reader(bytes)).isEmpty();
     }
 
     @Override
@@ -136,6 +136,12 @@ final class Weaver implements ClassFileTransformer {
     private byte[] weave(String className, byte[] bytes, List<LineHook> hooks, boolean aborts, boolean rewrites) {
         ClassReader reader = ClassFiles.reader(bytes);
         int version = ClassFiles.majorVersion(bytes);
+        // The methods whose calls the rewrite changes, found by a read of the code alone: every other method is then
+        // copied as it is, not decoded and encoded again, and a class that only names a "sleep" or "wait" is left.
+        Set<String> calling = rewrites ? rewriter.methodsCalling(reader) : Set.of();
+        if (hooks.isEmpty() && !aborts && calling.isEmpty()) {
+            return null;
+        }
         Set<String> declared = needsDeclaredNames(hooks) ? declaredMethodNames(reader) : Set.of();
         boolean expand = false;
         for (LineHook h : hooks) {
@@ -162,7 +168,7 @@ final class Weaver implements ClassFileTransformer {
                         woven.add(h.line().name());
                     }
                 }
-                if (rewrites) {
+                if (calling.contains(name + descriptor)) {
                     mv = rewriter.wrap(mv, className, name, changed);
                 }
                 if (aborts && abort.acceptsMethod(access, name)) {

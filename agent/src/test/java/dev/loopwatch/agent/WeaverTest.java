@@ -1,5 +1,6 @@
 package dev.loopwatch.agent;
 
+import com.acme.rewrite.WaitsOnce;
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.config.ConfigParser;
@@ -144,6 +145,45 @@ class WeaverTest {
             verify(type, out, app);
             assertTrue(callsBridge(out), type);
         }
+    }
+
+    @Test
+    void theCallSiteRewriteChangesOnlyTheMethodsThatCallAndLeavesTheRestAsTheyWere() throws Exception {
+        Weaver weaver = weaver("");
+        ClassLoader app = WeaverTest.class.getClassLoader();
+        byte[] original = bytes(WaitsOnce.class);
+        byte[] out = weaver.transform(null, app, WaitsOnce.class.getName().replace('.', '/'), null, null, original);
+        assertNotNull(out);
+        verify(WaitsOnce.class.getName(), out, app);
+        assertTrue(callsBridge(out));
+        assertEquals(methodBytes(original, "plain"), methodBytes(out, "plain"), "a method without the call is copied");
+        assertNull(weaver.transform(null, app, WaitsOnce.NamesWait.class.getName().replace('.', '/'), null, null,
+                bytes(WaitsOnce.NamesWait.class)), "a class that only names a wait is left as it is");
+    }
+
+    /** The instructions of the first method of that name, as text. */
+    private static String methodBytes(byte[] bytes, String method) {
+        StringBuilder code = new StringBuilder();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String d, String s, String[] e) {
+                if (!name.equals(method)) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        code.append(opcode).append(' ');
+                    }
+
+                    @Override
+                    public void visitVarInsn(int opcode, int var) {
+                        code.append(opcode).append(':').append(var).append(' ');
+                    }
+                };
+            }
+        }, 0);
+        return code.toString();
     }
 
     // ---- woven code behaves like the original, plus the advice ----

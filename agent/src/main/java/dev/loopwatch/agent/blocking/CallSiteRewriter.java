@@ -1,7 +1,7 @@
 package dev.loopwatch.agent.blocking;
 
-import dev.loopwatch.core.blocking.AllowList;
 import dev.loopwatch.agent.weave.ClassFiles;
+import dev.loopwatch.core.blocking.AllowList;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -87,30 +87,71 @@ public final class CallSiteRewriter {
      * @param className the class's binary name ({@code com.acme.Poller})
      */
     public MethodVisitor wrap(MethodVisitor next, String className, String methodName, boolean[] changed) {
-        // The allow list names loopwatch's own packages by prefix (for the stack match), and the rewrite's scope
-        // leaves them out anyway, but for the canary, which must be seen.
-        if (!className.startsWith("dev.loopwatch.") && allow.allows(new StackTraceElement(className, methodName, null, -1))) {
+        if (allowed(className, methodName)) {
             return next;
         }
         return new MethodVisitor(Opcodes.ASM9, next) {
             @Override
             public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
-                if (sleep && opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/Thread")
-                        && method.equals("sleep") && desc.equals("(J)V")) {
+                if (!substitutes(opcode, owner, method, desc)) {
+                    super.visitMethodInsn(opcode, owner, method, desc, itf);
+                } else if (method.equals("sleep")) {
                     changed[0] = true;
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "sleep", "(J)V", false);
-                } else if ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE)
-                        && method.equals("wait") && waits.contains(desc)) {
+                } else {
                     // Object's waits are final: whatever the owner says, this is the one called. The
                     // substitute takes the monitor first, then the same arguments.
                     changed[0] = true;
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "waitOn",
                             "(Ljava/lang/Object;" + desc.substring(1), false);
-                } else {
-                    super.visitMethodInsn(opcode, owner, method, desc, itf);
                 }
             }
         };
+    }
+
+    /**
+     * Whether the method's calls are left as they are: it is allow-listed. The allow list names loopwatch's own
+     * packages by prefix (for the stack match), and the rewrite's scope leaves them out anyway, but for the canary,
+     * which must be seen.
+     */
+    private boolean allowed(String className, String methodName) {
+        return !className.startsWith("dev.loopwatch.") && allow.allows(new StackTraceElement(className, methodName, null, -1));
+    }
+
+    /** Whether this call is one of a substituted method. */
+    private boolean substitutes(int opcode, String owner, String method, String desc) {
+        return (sleep && opcode == Opcodes.INVOKESTATIC && owner.equals("java/lang/Thread") && method.equals("sleep")
+                && desc.equals("(J)V"))
+                || ((opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE) && method.equals("wait")
+                && waits.contains(desc));
+    }
+
+    /**
+     * The methods ({@code name + descriptor}) that call a substituted method outside the allow-list: read from their
+     * code alone, nothing written.
+     */
+    public Set<String> methodsCalling(ClassReader reader) {
+        Set<String> calling = new HashSet<>();
+        String className = reader.getClassName().replace('/', '.');
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                if (allowed(className, name)) {
+                    return null;
+                }
+                String key = name + descriptor;
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (substitutes(opcode, owner, method, desc)) {
+                            calling.add(key);
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return calling;
     }
 
     /** The class with its substituted calls rewritten, or null when it has none (the rewrite alone, for tests). */
