@@ -196,19 +196,24 @@ done
 
 # Per setting: medians, the baseline's spread, the median paired ratio and the ratio of medians.
 echo
-echo "| setting | pairs | without: median req/s (min–max; IQR) | with: median req/s | median paired ratio (min–max) | ratio of medians | CPU µs/req without | CPU µs/req with |"
+echo "| setting | pairs | without: median req/s (min–max; IQR) | with: median req/s | median paired ratio (95 % CI; min–max) | ratio of medians | CPU µs/req without | CPU µs/req with |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|"
 for setting in "${SETTINGS[@]}"; do
   awk -v s="$setting" '
     function sort(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
     function q(a, n, p,   h, lo) { h = 1 + (n - 1) * p; lo = int(h); return lo >= n ? a[n] : a[lo] + (h - lo) * (a[lo + 1] - a[lo]) }
+    # The distribution-free 95 % interval of a median: order statistics k and n-k+1, k the largest with
+    # P(Binomial(n, 1/2) < k) <= 0.025 (no interval below 6 pairs).
+    function cik(n,   k, c, p, i) { c = 0; p = 0.5 ^ n; k = 0; for (i = 0; i < n; i++) { c += p; if (c > 0.025) break; k = i + 1; p = p * (n - i) / (i + 1) } return k }
     $1 == s { n++; wo[n] = $4; wi[n] = $5; ra[n] = $5 / $4; uo[n] = $6; ui[n] = $7 }
     END {
       if (!n) exit
       sort(wo, n); sort(wi, n); sort(ra, n); sort(uo, n); sort(ui, n)
       mo = q(wo, n, 0.5); mi = q(wi, n, 0.5)
-      printf "| %s | %d | %.0f (%.0f–%.0f; %.0f–%.0f, %.1f %%) | %.0f | %.4f (%.4f–%.4f) | %.4f | %.2f | %.2f |\n", s, n,
+      k = cik(n)
+      ci = k >= 1 ? sprintf("%.4f–%.4f; ", ra[k], ra[n - k + 1]) : "n/a; "
+      printf "| %s | %d | %.0f (%.0f–%.0f; %.0f–%.0f, %.1f %%) | %.0f | %.4f (%s%.4f–%.4f) | %.4f | %.2f | %.2f |\n", s, n,
         mo, wo[1], wo[n], q(wo, n, 0.25), q(wo, n, 0.75), 100 * (q(wo, n, 0.75) - q(wo, n, 0.25)) / mo,
-        mi, q(ra, n, 0.5), ra[1], ra[n], mi / mo, q(uo, n, 0.5), q(ui, n, 0.5)
+        mi, q(ra, n, 0.5), ci, ra[1], ra[n], mi / mo, q(uo, n, 0.5), q(ui, n, 0.5)
     }' "$ROWS"
 done

@@ -24,7 +24,7 @@ public final class DetectionLatencyMain {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         boolean failed = false;
         for (String threshold : List.of("50ms", "100ms")) {
-            List<String> command = JavaCommand.of("threshold=" + threshold + ",log=off" + System.getProperty("agentArgs", ""), DetectionLatencyRun.class,
+            List<String> command = JavaCommand.of("threshold=" + threshold + ",tick=1ms,log=off" + System.getProperty("agentArgs", ""), DetectionLatencyRun.class,
                     tasks, shortTasks);
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
