@@ -84,8 +84,9 @@ final class AgentInstaller {
         AbortInstrumentation abort = config.action() == Action.ABORT ? new AbortInstrumentation(config) : null;
         Weaver weaver = new Weaver(lines, abort, rewriter, new BridgeVisibility(inst));
         inst.addTransformer(weaver, true);
-        List<Class<?>> loaded = loadedClassesToWeave(inst, weaver, late);
-        Finish finish = new Finish(inst, loaded, blocking ? config.allow() : null, rewriter);
+        List<Class<?>> later = new ArrayList<>();
+        List<Class<?>> loaded = loadedClassesToWeave(inst, weaver, late, later);
+        Finish finish = new Finish(inst, loaded, later, blocking ? config.allow() : null, rewriter);
         if (late) {
             finish.retransformLoaded();
             RunningLoops.adopt(NettyInstrumentation.loopClasses());
@@ -101,20 +102,24 @@ final class AgentInstaller {
 
     /**
      * The rest of the install once the transformer is registered: the loaded classes retransformed (then loops may
-     * run), the user's allow entries checked, the canary. A class rather than a lambda: it runs in {@code premain},
-     * where a lambda's first call costs the start a generated class.
+     * run), those that only the allow-list applies to after them, the user's allow entries checked, the canary. A
+     * class rather than a lambda: it is made in {@code premain}, where a lambda's first call costs the start a
+     * generated class.
      */
     private static final class Finish implements Runnable {
         final CountDownLatch done = new CountDownLatch(1);
         private final Instrumentation inst;
         private final List<Class<?>> loaded;
+        private final List<Class<?>> later;
         /** The user's allow entries, null when the blocking-call line is off. */
         private final List<String> allow;
         private final CallSiteRewriter rewriter;
 
-        Finish(Instrumentation inst, List<Class<?>> loaded, List<String> allow, CallSiteRewriter rewriter) {
+        Finish(Instrumentation inst, List<Class<?>> loaded, List<Class<?>> later, List<String> allow,
+               CallSiteRewriter rewriter) {
             this.inst = inst;
             this.loaded = loaded;
+            this.later = later;
             this.allow = allow;
             this.rewriter = rewriter;
         }
@@ -136,6 +141,11 @@ final class AgentInstaller {
         }
 
         void rest() {
+            try {
+                retransform(inst, later);
+            } catch (Throwable t) {
+                Diagnostics.disabled("instrumentation of loaded classes", t);
+            }
             if (allow != null) {
                 BlockingInstaller.checkAllowList(allow);
                 BlockingInstaller.canary(rewriter);
@@ -147,9 +157,11 @@ final class AgentInstaller {
     /**
      * The classes loaded before the transformer was registered that it applies to: in {@code premain}, a few
      * JDK classes of the blocking-call line; attached late, also the libraries' classes and the application's
-     * classes that the call-site rewrite or the abort checks change.
+     * classes that the call-site rewrite or the abort checks change. Those that only the allow-list applies to
+     * ({@code ClassLoader}, a big class) go to {@code later}: loops need not wait for them.
      */
-    private static List<Class<?>> loadedClassesToWeave(Instrumentation inst, Weaver weaver, boolean late) {
+    private static List<Class<?>> loadedClassesToWeave(Instrumentation inst, Weaver weaver, boolean late,
+                                                       List<Class<?>> later) {
         List<Class<?>> classes = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.isArray() || c.isPrimitive() || c.isHidden() || !inst.isModifiableClass(c)) {
@@ -157,7 +169,9 @@ final class AgentInstaller {
             }
             ClassLoader loader = c.getClassLoader();
             String name = c.getName().replace('.', '/');
-            if (weaver.wantsByName(loader, name) || (late && rewritten(weaver, loader, name))) {
+            if (weaver.onlyAllowListWants(loader, name)) {
+                later.add(c);
+            } else if (weaver.wantsByName(loader, name) || (late && rewritten(weaver, loader, name))) {
                 classes.add(c);
             }
         }

@@ -80,10 +80,31 @@ final class Weaver implements ClassFileTransformer {
         return !hooks(loader, internalName).isEmpty() || aborts(internalName);
     }
 
+    /**
+     * Whether the allow-list's advice is all that applies to this class: it can come after the rest, since calls in
+     * an allow-listed method are also matched on the stack, and dropped there.
+     */
+    boolean onlyAllowListWants(ClassLoader loader, String internalName) {
+        List<LineHook> hooks = hooks(loader, internalName);
+        if (hooks.isEmpty() || aborts(internalName)) {
+            return false;
+        }
+        for (LineHook h : hooks) {
+            if (!h.line().name().equals(BlockingInstaller.ALLOW_LINE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether the call-site rewrite would change this class (its bytes as loaded). */
     boolean rewrites(ClassLoader loader, String internalName, byte[] bytes) {
-        return rewriter != null && CallSiteRewriter.inScope(loader, internalName) && rewriter.mentions(bytes)
-                && !rewriter.methodsCalling(ClassFiles.reader(bytes)).isEmpty();
+        return mayRewrite(loader, internalName, bytes) && !rewriter.methodsCalling(ClassFiles.reader(bytes)).isEmpty();
+    }
+
+    /** Whether the call-site rewrite may change this class: in its scope, and naming a substituted method. */
+    private boolean mayRewrite(ClassLoader loader, String internalName, byte[] bytes) {
+        return rewriter != null && CallSiteRewriter.inScope(loader, internalName) && rewriter.mentions(bytes);
     }
 
     @Override
@@ -94,7 +115,7 @@ final class Weaver implements ClassFileTransformer {
         }
         List<LineHook> hooks = hooks(loader, internalName);
         boolean aborts = aborts(internalName);
-        boolean rewrites = rewriter != null && CallSiteRewriter.inScope(loader, internalName) && rewriter.mentions(bytes);
+        boolean rewrites = mayRewrite(loader, internalName, bytes);
         if (hooks.isEmpty() && !aborts && !rewrites) {
             return null;
         }
@@ -113,20 +134,26 @@ final class Weaver implements ClassFileTransformer {
 
     private List<LineHook> hooks(ClassLoader loader, String internalName) {
         List<LineHook> exact = named.get(internalName);
-        List<LineHook> out = null;
+        List<LineHook> out = List.of(); // the common case, a class no hook names, allocates nothing
         if (exact != null) {
             for (LineHook h : exact) {
                 if (h.appliesIn(loader)) {
-                    (out == null ? out = new ArrayList<>(2) : out).add(h);
+                    out = add(out, h);
                 }
             }
         }
         for (LineHook h : patterns) {
             if (h.hook().type().matches(internalName) && h.appliesIn(loader)) {
-                (out == null ? out = new ArrayList<>(2) : out).add(h);
+                out = add(out, h);
             }
         }
-        return out == null ? List.of() : out;
+        return out;
+    }
+
+    private static List<LineHook> add(List<LineHook> hooks, LineHook h) {
+        List<LineHook> more = hooks.isEmpty() ? new ArrayList<>(2) : hooks;
+        more.add(h);
+        return more;
     }
 
     private boolean aborts(String internalName) {
