@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 import static dev.loopwatch.agent.weave.MethodMatch.anyMethod;
 import static dev.loopwatch.agent.weave.MethodMatch.argument;
@@ -40,6 +41,8 @@ import static dev.loopwatch.agent.weave.MethodMatch.named;
 final class BlockingInstaller {
     static final String LINE = "jdk-blocking";
     static final String ALLOW_LINE = "allow-list";
+    /** By name: its class must load through the system class loader (see {@link Canary}). */
+    private static final String CANARY_CLASS = CallSiteRewriter.CANARY.replace('/', '.');
 
     private BlockingInstaller() {
     }
@@ -202,17 +205,24 @@ final class BlockingInstaller {
     static void canary(CallSiteRewriter rewriter) {
         Thread thread = new Thread(() -> {
             List<String> missing = new ArrayList<>();
-            LoopSlot slot = Loops.enterLoop(null);
-            if (slot == null) {
+            IntConsumer canary = null;
+            try {
+                canary = (IntConsumer) Class.forName(CANARY_CLASS, true, ClassLoader.getSystemClassLoader())
+                        .getConstructor().newInstance();
+            } catch (Throwable t) {
+                missing.add("its class could not be loaded (" + t + ")");
+            }
+            LoopSlot slot = canary == null ? null : Loops.enterLoop(null);
+            if (canary != null && slot == null) {
                 missing.add("the canary thread could not be marked as a loop");
-            } else {
+            } else if (slot != null) {
                 BlockingRing ring = Blocking.ringOf(slot);
                 ring.markCanary();
                 try {
-                    check(ring, "java.lang.Thread.sleep", "java.lang.Thread", rewriter, missing, 0);
-                    check(ring, "java.lang.Object.wait", "java.lang.Object", rewriter, missing, 1);
+                    check(ring, "java.lang.Thread.sleep", "java.lang.Thread", rewriter, missing, canary, Canary.SLEEP);
+                    check(ring, "java.lang.Object.wait", "java.lang.Object", rewriter, missing, canary, Canary.WAIT);
                     check(ring, "java.util.concurrent.locks.LockSupport.parkNanos",
-                            "java.util.concurrent.locks.LockSupport", rewriter, missing, 2);
+                            "java.util.concurrent.locks.LockSupport", rewriter, missing, canary, Canary.PARK);
                 } finally {
                     Loops.exitLoop(slot);
                 }
@@ -227,15 +237,11 @@ final class BlockingInstaller {
     }
 
     private static void check(BlockingRing ring, String call, String type, CallSiteRewriter rewriter,
-                              List<String> missing, int which) {
+                              List<String> missing, IntConsumer canary, int which) {
         int id = JdkBlockingTable.id(call);
         long before = ring.count(id);
         try {
-            switch (which) {
-                case 0: Canary.sleep(); break;
-                case 1: Canary.waitOn(); break;
-                default: Canary.park(); break;
-            }
+            canary.accept(which);
         } catch (Throwable t) {
             missing.add(call + " failed on the canary thread (" + t + ")");
             return;
@@ -246,7 +252,7 @@ final class BlockingInstaller {
         boolean substituted = JdkBlockingTable.substitutes().stream().anyMatch(s -> s.name().equals(call));
         String why;
         if (substituted) {
-            String failure = Diagnostics.failures().get("instrumentation call-site rewrite of " + Canary.class.getName());
+            String failure = Diagnostics.failures().get("instrumentation call-site rewrite of " + CANARY_CLASS);
             why = "it is native on this JDK and its call sites are rewritten, but the rewrite did not apply"
                     + (rewriter == null ? " (no rewrite)" : failure == null ? "" : " (" + failure + ")");
         } else if (!Instrumentations.applied().getOrDefault(LINE, List.of()).contains(type)) {

@@ -99,7 +99,7 @@ final class Weaver implements ClassFileTransformer {
 
     /** Whether the call-site rewrite would change this class (its bytes as loaded). */
     boolean rewrites(ClassLoader loader, String internalName, byte[] bytes) {
-        return mayRewrite(loader, internalName, bytes) && !rewriter.methodsCalling(ClassFiles.reader(bytes)).isEmpty();
+        return mayRewrite(loader, internalName, bytes) && !rewriter.methodsCalling(bytes).isEmpty();
     }
 
     /** Whether the call-site rewrite may change this class: in its scope, and naming a substituted method. */
@@ -161,14 +161,15 @@ final class Weaver implements ClassFileTransformer {
     }
 
     private byte[] weave(String className, byte[] bytes, List<LineHook> hooks, boolean aborts, boolean rewrites) {
-        ClassReader reader = ClassFiles.reader(bytes);
-        int version = ClassFiles.majorVersion(bytes);
-        // The methods whose calls the rewrite changes, found by a read of the code alone: every other method is then
-        // copied as it is, not decoded and encoded again, and a class that only names a "sleep" or "wait" is left.
-        Set<String> calling = rewrites ? rewriter.methodsCalling(reader) : Set.of();
+        // The methods whose calls the rewrite changes, found in the bytes before any parse: every other method is
+        // then copied as it is, not decoded and encoded again, and a class that only names a "sleep" or "wait" is
+        // left without ASM reading it at all.
+        Set<String> calling = rewrites ? rewriter.methodsCalling(bytes) : Set.of();
         if (hooks.isEmpty() && !aborts && calling.isEmpty()) {
             return null;
         }
+        ClassReader reader = ClassFiles.reader(bytes);
+        int version = ClassFiles.majorVersion(bytes);
         Set<String> declared = needsDeclaredNames(hooks) ? declaredMethodNames(reader) : Set.of();
         boolean expand = false;
         for (LineHook h : hooks) {

@@ -63,6 +63,37 @@ class AgentJarIT {
         assertEquals(inJar, new java.util.TreeSet<>(BootstrapBridge.CLASSES));
     }
 
+    /**
+     * Under -javaagent every class of the jar is defined in the bootstrap loader, which finds JDK classes and the
+     * jar's own only: a class that links to a library (SLF4J, Netty) must reach it by reflection, through a loader
+     * it is given. Checked on the constant pool's class references and member descriptors.
+     */
+    @Test
+    void everyClassLinksToJdkAndLoopwatchTypesOnly() throws Exception {
+        List<String> foreign = new ArrayList<>();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                if (!entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                dev.loopwatch.agent.weave.ConstantPool pool =
+                        dev.loopwatch.agent.weave.ConstantPool.of(jar.getInputStream(entry).readAllBytes());
+                for (int i = 1; i < pool.count(); i++) {
+                    String types = pool.tag(i) == 7 ? "L" + pool.className(i) + ";"
+                            : pool.tag(i) == 12 ? pool.utf8(pool.field(i, 1)) : "";
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("L([^;]+);").matcher(types);
+                    while (m.find()) {
+                        String type = m.group(1).replaceFirst("^\\[+L?", "");
+                        if (type.length() > 1 && !type.matches("(java|javax|jdk|sun|dev/loopwatch)/.*")) {
+                            foreign.add(entry.getName() + " -> " + type);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), foreign);
+    }
+
     @Test
     void bridgeClassesUseJdkTypesOnly() throws Exception {
         // The bridge is defined in the bootstrap loader: a reference to any non-JDK type would fail there.

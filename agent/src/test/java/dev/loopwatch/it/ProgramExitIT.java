@@ -34,6 +34,9 @@ class ProgramExitIT {
         }
         assertTrue(output.contains("AGENT=yes"), "loopwatch's threads never ran, so this proves nothing:\n" + output);
         assertTrue(output.contains("MAIN=returned"), output);
+        // Under -javaagent the agent's classes are defined in the bootstrap loader (not verified, see
+        // BootstrapAgentLoader), and the system class loader finds them there.
+        assertTrue(output.contains("CORE_LOADER=bootstrap"), output);
         assertTrue(exited, "the JVM did not exit 40 s after main() returned:\n" + output);
         assertEquals(0, p.exitValue(), output);
     }

@@ -8,6 +8,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,12 +35,14 @@ import java.util.Set;
  */
 public final class CallSiteRewriter {
     static final String BRIDGE = "dev/loopwatch/bridge/Blocking";
-    static final String CANARY = "dev/loopwatch/agent/blocking/Canary";
+    public static final String CANARY = "dev/loopwatch/agent/blocking/Canary";
 
     private final boolean sleep;
     /** The descriptors of the {@code Object.wait} overloads rewritten. */
     private final Set<String> waits = new HashSet<>();
     private final AllowList allow;
+    /** The substituted methods, as {@link ClassFiles#methodsInvoking} looks for them. */
+    private final ClassFiles.MethodRef[] targets;
 
     /** @param allow whose methods' call sites are left alone */
     public CallSiteRewriter(List<JdkBlockingTable.Substitute> substitutes, AllowList allow) {
@@ -52,6 +55,14 @@ public final class CallSiteRewriter {
             }
         }
         this.sleep = s;
+        List<ClassFiles.MethodRef> refs = new ArrayList<>();
+        if (sleep) {
+            refs.add(new ClassFiles.MethodRef("java/lang/Thread", "sleep", "(J)V"));
+        }
+        for (String descriptor : waits) {
+            refs.add(new ClassFiles.MethodRef(null, "wait", descriptor)); // final in Object: any owner names it
+        }
+        this.targets = refs.toArray(new ClassFiles.MethodRef[0]);
     }
 
     /** Whether a class of this name, from this loader, is in scope. */
@@ -127,19 +138,36 @@ public final class CallSiteRewriter {
     }
 
     /**
-     * The methods ({@code name + descriptor}) that call a substituted method outside the allow-list: read from their
-     * code alone, nothing written.
+     * The methods ({@code name + descriptor}) that call a substituted method outside the allow-list, found in the
+     * class file's bytes ({@link ClassFiles#methodsInvoking}), never parsed: most classes that name a {@code sleep}
+     * or {@code wait} of their own call none of the substituted ones, and are then left without any ASM work. A
+     * method may be listed that does not call one (its code is then read and written unchanged); none is missed.
      */
-    public Set<String> methodsCalling(ClassReader reader) {
+    public Set<String> methodsCalling(byte[] bytes) {
+        Set<String> found = ClassFiles.methodsInvoking(bytes, targets);
+        if (found == null) {
+            found = methodsCallingByAsm(ClassFiles.reader(bytes));
+        }
+        if (found.isEmpty()) {
+            return found;
+        }
+        String className = ClassFiles.className(bytes).replace('/', '.');
         Set<String> calling = new HashSet<>();
-        String className = reader.getClassName().replace('/', '.');
+        for (String method : found) {
+            if (!allowed(className, method.substring(0, method.indexOf('(')))) {
+                calling.add(method);
+            }
+        }
+        return calling;
+    }
+
+    /** {@link #methodsCalling}, for a class file whose bytes {@link ClassFiles} cannot walk. */
+    private Set<String> methodsCallingByAsm(ClassReader reader) {
+        Set<String> calling = new HashSet<>();
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
-                if (allowed(className, name)) {
-                    return null;
-                }
                 String key = name + descriptor;
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override

@@ -3,6 +3,9 @@ package dev.loopwatch.agent.weave;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /** Reading class files: newer ones than the bundled ASM knows, and a fast look at the constant pool. */
 public final class ClassFiles {
     /** The newest class file version the bundled ASM is known to read (Java 25). */
@@ -42,6 +45,12 @@ public final class ClassFiles {
         return written;
     }
 
+    /** The class's internal name. */
+    public static String className(byte[] bytes) {
+        ConstantPool pool = ConstantPool.of(bytes);
+        return pool == null ? reader(bytes).getClassName() : pool.className(pool.indexAt(pool.end() + 2));
+    }
+
     /**
      * Whether the constant pool holds a {@code CONSTANT_Utf8} entry spelling exactly {@code a} or {@code b} (either
      * may be null): the names of every member a class declares or refers to are such entries. Walks the pool's
@@ -52,34 +61,13 @@ public final class ClassFiles {
             return false;
         }
         try {
-            int count = ((bytes[8] & 0xFF) << 8) | (bytes[9] & 0xFF);
-            int at = 10;
-            for (int i = 1; i < count; i++) {
-                int tag = bytes[at];
-                switch (tag) {
-                    case 1: {
-                        int length = ((bytes[at + 1] & 0xFF) << 8) | (bytes[at + 2] & 0xFF);
-                        if (spells(bytes, at + 3, length, a) || spells(bytes, at + 3, length, b)) {
-                            return true;
-                        }
-                        at += 3 + length;
-                        break;
-                    }
-                    case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
-                        at += 5;
-                        break;
-                    case 5: case 6:
-                        at += 9;
-                        i++; // takes two entries
-                        break;
-                    case 7: case 8: case 16: case 19: case 20:
-                        at += 3;
-                        break;
-                    case 15:
-                        at += 4;
-                        break;
-                    default:
-                        return true;
+            ConstantPool pool = ConstantPool.of(bytes);
+            if (pool == null) {
+                return true;
+            }
+            for (int i = 1; i < pool.count(); i++) {
+                if (pool.tag(i) == 1 && ((a != null && pool.spells(i, a)) || (b != null && pool.spells(i, b)))) {
+                    return true;
                 }
             }
             return false;
@@ -88,15 +76,98 @@ public final class ClassFiles {
         }
     }
 
-    private static boolean spells(byte[] bytes, int at, int length, String ascii) {
-        if (ascii == null || ascii.length() != length) {
-            return false;
+    /** A method a class may call: its owner's internal name (null: any owner), name and descriptor. */
+    public record MethodRef(String owner, String name, String descriptor) {
+    }
+
+    /**
+     * The methods ({@code name + descriptor}) of the class whose code may call one of {@code targets}, found without
+     * decoding an instruction: the constant pool's method references that name a target, then, in each method's
+     * code, an invoke opcode followed by one of their indexes. A byte sequence that only looks like such a call
+     * (inside another instruction's operands) can add a method that does not call one: the caller then reads that
+     * method's code for nothing, never misses one. A class file this cannot walk gives null: read it with ASM.
+     */
+    public static Set<String> methodsInvoking(byte[] bytes, MethodRef... targets) {
+        try {
+            ConstantPool pool = ConstantPool.of(bytes);
+            if (pool == null) {
+                return null;
+            }
+            boolean[] called = new boolean[pool.count()];
+            boolean any = false;
+            for (int i = 1; i < pool.count(); i++) {
+                int tag = pool.tag(i);
+                if ((tag == 10 || tag == 11) && refersTo(pool, i, targets)) {
+                    called[i] = true;
+                    any = true;
+                }
+            }
+            Set<String> methods = new HashSet<>();
+            if (!any) {
+                return methods;
+            }
+            int at = pool.end() + 6;                                    // access, this, super
+            at += 2 + 2 * ConstantPool.u2(bytes, at);                   // interfaces
+            int fields = ConstantPool.u2(bytes, at);
+            at += 2;
+            for (int f = 0; f < fields; f++) {
+                at = skipAttributes(bytes, at + 6);
+            }
+            int methodCount = ConstantPool.u2(bytes, at);
+            at += 2;
+            for (int m = 0; m < methodCount; m++) {
+                int name = pool.indexAt(at + 2);
+                int descriptor = pool.indexAt(at + 4);
+                int attributes = ConstantPool.u2(bytes, at + 6);
+                at += 8;
+                for (int a = 0; a < attributes; a++) {
+                    if (pool.spells(pool.indexAt(at), "Code")
+                            && invokes(bytes, at + 14, ConstantPool.u4(bytes, at + 10), called)) {
+                        methods.add(pool.utf8(name) + pool.utf8(descriptor));
+                    }
+                    at += 6 + ConstantPool.u4(bytes, at + 2);
+                }
+            }
+            return methods;
+        } catch (ArrayIndexOutOfBoundsException truncated) {
+            return null;
         }
-        for (int i = 0; i < length; i++) {
-            if (bytes[at + i] != ascii.charAt(i)) {
-                return false;
+    }
+
+    private static boolean refersTo(ConstantPool pool, int ref, MethodRef[] targets) {
+        int owner = pool.field(pool.field(ref, 0), 0);
+        int nameAndType = pool.field(ref, 1);
+        int name = pool.field(nameAndType, 0);
+        int descriptor = pool.field(nameAndType, 1);
+        for (MethodRef target : targets) {
+            if (pool.spells(name, target.name()) && pool.spells(descriptor, target.descriptor())
+                    && (target.owner() == null || pool.spells(owner, target.owner()))) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /** Whether the code has an invoke opcode whose constant pool index is one of {@code called}. */
+    private static boolean invokes(byte[] bytes, int code, int length, boolean[] called) {
+        for (int i = code, end = code + length - 2; i < end; i++) {
+            int op = bytes[i] & 0xFF;
+            if (op >= 0xB6 && op <= 0xB9) {            // invokevirtual, invokespecial, invokestatic, invokeinterface
+                int index = ConstantPool.u2(bytes, i + 1);
+                if (index < called.length && called[index]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int skipAttributes(byte[] bytes, int at) {
+        int attributes = ConstantPool.u2(bytes, at);
+        at += 2;
+        for (int a = 0; a < attributes; a++) {
+            at += 6 + ConstantPool.u4(bytes, at + 2);
+        }
+        return at;
     }
 }

@@ -98,6 +98,25 @@ class CallSiteRewriterTest {
         assertNull(BOTH.rewrite(bytes(NamesSleep.class)));
     }
 
+    /**
+     * The methods to rewrite are found in the bytes, before any parse: exactly those that call a substituted method
+     * (the scan may only ever add a method, never miss one, and on these classes adds none).
+     */
+    @Test
+    void theMethodsThatCallASubstitutedMethodAreFoundWithoutParsing() throws Exception {
+        assertEquals(java.util.Set.of("run()V"), BOTH.methodsCalling(bytes(Sleeps.class)));
+        assertEquals(java.util.Set.of("run()V"), THIS_JDK.methodsCalling(bytes(AllWaits.class)));
+        assertEquals(java.util.Set.of(), BOTH.methodsCalling(bytes(NamesSleep.class)), "its own sleep is not Thread's");
+        assertEquals(java.util.Set.of(), BOTH.methodsCalling(bytes(Awaits.class)));
+        CallSiteRewriter waitOnly = new CallSiteRewriter(List.of(SLEEP_AND_WAIT.get(1)), AllowList.of(List.of()));
+        assertEquals(java.util.Set.of(), waitOnly.methodsCalling(bytes(Sleepers.InShutdown.class)), "sleep is not rewritten");
+        String both = Sleepers.Both.class.getName();
+        CallSiteRewriter runAllowed = new CallSiteRewriter(SLEEP_AND_WAIT, AllowList.of(List.of(both + "#run")));
+        assertTrue(BOTH.methodsCalling(bytes(Sleepers.Both.class)).stream().anyMatch(m -> m.startsWith("run(")));
+        assertTrue(runAllowed.methodsCalling(bytes(Sleepers.Both.class)).stream().noneMatch(m -> m.startsWith("run(")),
+                "an allowed method is not listed");
+    }
+
     @Test
     void callSitesInAllowListedMethodsAreLeftAloneAndTheOthersRewritten() throws Exception {
         String both = Sleepers.Both.class.getName();
