@@ -99,7 +99,7 @@ final class ForkedServer implements AutoCloseable {
             this.transport = transport;
         }
 
-        /** Agent options; {@code report=} is added by the harness. */
+        /** Agent options; {@code report=} is added by the harness unless they name one. */
         Builder agentArgs(String args) {
             this.agentArgs = args;
             return this;
@@ -148,7 +148,8 @@ final class ForkedServer implements AutoCloseable {
             cmd.add("-Xmx256m");
             cmd.addAll(jvmArgs);
             if (agent) {
-                String args = agentArgs.isEmpty() ? "report=" + report : agentArgs + ",report=" + report;
+                String args = agentArgs.isEmpty() ? "report=" + report
+                        : ("," + agentArgs).contains(",report=") ? agentArgs : agentArgs + ",report=" + report;
                 cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + args);
             }
             cmd.addAll(laterAgents);

@@ -45,7 +45,13 @@ public final class LoopWatch {
             logSink = null;
         }
         if (config.reportFile() != null) {
-            sinks.add(new JsonLinesSink(config.reportFile()));
+            try {
+                sinks.add(new JsonLinesSink(config.reportFile(), System.err::println));
+            } catch (IOException | RuntimeException e) {
+                // The user's file, not loopwatch's fault: said once, and the other reports go on.
+                System.err.println("loopwatch: cannot open the report file " + config.reportFile() + " (" + e
+                        + "); no JSON-lines reports, log reports go on");
+            }
         }
         sinks.addAll(extraSinks);
         this.reporter = new Reporter(sinks);

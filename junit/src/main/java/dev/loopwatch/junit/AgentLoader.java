@@ -42,7 +42,7 @@ final class AgentLoader {
     }
 
     /**
-     * The agent is in this JVM but stays off (a bad option, e.g. an unknown {@code -Dloopwatch.*} property):
+     * The agent is in this JVM but stays off (a bad option, e.g. {@code -Dloopwatch.threshold=banana}):
      * loading it again would only refuse again, so every watched test fails at once with the agent's reason.
      */
     private static void failIfRefused() {

@@ -12,6 +12,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -34,6 +36,17 @@ class LoopWatchExtensionTest {
         assertEquals(1, events.succeeded().stream()
                 .filter(e -> e.getTestDescriptor().getDisplayName().startsWith(method + "(")).count(),
                 method + " should pass; failures: " + events.failed().list());
+    }
+
+    /**
+     * Surefire runs this class with {@code -Dloopwatch.version=<the build's version>}, as a build that pins the
+     * version as a property does: loopwatch must stay on (every watched test below would error otherwise).
+     */
+    @Test
+    void aBuildsLoopwatchVersionPropertyLeavesLoopwatchOn() {
+        assertTrue(System.getProperty("loopwatch.version") != null, "the pom must pass loopwatch.version on");
+        assertNull(dev.loopwatch.core.LoopWatch.refusal(), "loopwatch must not refuse its options");
+        assertNotNull(dev.loopwatch.core.LoopWatch.current(), "loopwatch must be running");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,10 @@ public final class ConfigParser {
     private static final String PROPERTY_PREFIX = "loopwatch.";
     private static final long MIN_DEFAULT_TICK = 1_000_000L;
     private static final String ENV_PREFIX = "LOOPWATCH_";
+    private static final String OFF = "loopwatch is off";
+    /** loopwatch's own properties that are not agent options: the JUnit extension's (its Settings, AgentLoader). */
+    private static final Set<String> OTHER_PROPERTIES = Set.of("loopwatch.agent.jar", "loopwatch.enabled",
+            "loopwatch.blockingCalls");
 
     private ConfigParser() {
     }
@@ -36,7 +41,7 @@ public final class ConfigParser {
 
     /**
      * Reads and checks the options; {@code warnings} gets one line per thing worth saying that does not
-     * stop loopwatch (an unknown {@code LOOPWATCH_} environment variable).
+     * stop loopwatch (an unknown {@code LOOPWATCH_} environment variable or {@code loopwatch.} system property).
      */
     public static LoopWatchConfig parse(String agentArgs, Properties properties, Map<String, String> env,
                                         Consumer<String> warnings) throws ConfigException {
@@ -61,7 +66,13 @@ public final class ConfigParser {
             if (name.startsWith(PROPERTY_PREFIX)) {
                 Option option = Option.byKey(name.substring(PROPERTY_PREFIX.length()));
                 if (option == null) {
-                    throw unknown(name, "system property");
+                    // System properties are set by the surroundings too: Surefire passes a build's
+                    // -Dloopwatch.version=... to the test JVM. Such a name is said once and never switches
+                    // loopwatch off; only the agent arguments, typed for loopwatch alone, stay strict.
+                    if (!OTHER_PROPERTIES.contains(name)) {
+                        warnings.accept(unknown(name, "system property", "ignored").getMessage());
+                    }
+                    continue;
                 }
                 values.put(option, properties.getProperty(name));
                 sources.put(option, "system property " + name);
@@ -105,9 +116,14 @@ public final class ConfigParser {
             String key = trimmed.substring(0, eq).trim();
             Option option = Option.byKey(key);
             if (option == null) {
-                throw unknown(key, "agent argument");
+                throw unknown(key, "agent argument", OFF);
             }
-            fromArgs.put(option, trimmed.substring(eq + 1).trim());
+            String value = trimmed.substring(eq + 1).trim();
+            if (fromArgs.containsKey(option)) {
+                throw new ConfigException("loopwatch: option " + key + " given twice in the agent arguments ('"
+                        + fromArgs.get(option) + "' and '" + value + "'): give it once; loopwatch is off");
+            }
+            fromArgs.put(option, value);
             last = option;
         }
         for (Map.Entry<Option, String> e : fromArgs.entrySet()) {
@@ -262,13 +278,14 @@ public final class ConfigParser {
         }
     }
 
-    private static ConfigException unknown(String key, String source) {
+    /** {@code consequence}: what loopwatch does about it, the message's last words. */
+    private static ConfigException unknown(String key, String source, String consequence) {
         if (key.equals("blocking.start") || key.equals(PROPERTY_PREFIX + "blocking.start")) {
             return new ConfigException("loopwatch: option '" + key + "' (" + source + ") no longer exists: blocking"
-                    + " calls are reported from the first task on; remove it; loopwatch is off");
+                    + " calls are reported from the first task on; remove it; " + consequence);
         }
         return new ConfigException("loopwatch: unknown option '" + key + "' (" + source + "); valid options: "
-                + Option.validKeys() + "; loopwatch is off");
+                + Option.validKeys() + "; " + consequence);
     }
 
     private static ConfigException bad(Option option, String value, Map<Option, String> sources, String expected) {

@@ -2,39 +2,63 @@ package dev.loopwatch.core.report;
 
 import dev.loopwatch.core.config.Durations;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Consumer;
 
 /**
- * Appends one JSON object per line to a file (format in the README). Each line is flushed at once:
- * a report must survive the JVM being killed right after it.
+ * Appends one JSON object per line to a file (format in the README). Each line is written whole, at once, unbuffered:
+ * a report must survive the JVM being killed right after it. A write that fails (a full disk, a file removed with its
+ * directory) is said once, and the sink goes on trying with the next report, saying how many were lost when writing
+ * works again: the log reports never depend on the file.
  */
 public final class JsonLinesSink implements ReportSink {
     static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final BufferedWriter out;
+    private final Path file;
+    private final OutputStream out;
+    private final Consumer<String> say;
+    private long lost;
 
-    public JsonLinesSink(Path file) throws IOException {
+    /**
+     * @param say where a failed or resumed write is said (loopwatch's own diagnostics)
+     * @throws IOException when the file cannot be opened for appending
+     */
+    public JsonLinesSink(Path file, Consumer<String> say) throws IOException {
+        this.file = file;
+        this.say = say;
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
     }
 
     @Override
-    public void accept(Report report) throws IOException {
-        out.write(toJson(report));
-        out.write('\n');
-        out.flush();
+    public void accept(Report report) {
+        byte[] line = (toJson(report) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            out.write(line);
+        } catch (IOException e) {
+            if (lost++ == 0) {
+                say.accept("loopwatch: cannot write the report file " + file + " (" + e.getMessage()
+                        + "); JSON-lines reports are lost until it can be written, log reports go on");
+            }
+            return;
+        }
+        if (lost > 0) {
+            say.accept("loopwatch: the report file " + file + " is written again; " + lost + " report"
+                    + (lost == 1 ? " was" : "s were") + " lost");
+            lost = 0;
+        }
     }
 
     @Override

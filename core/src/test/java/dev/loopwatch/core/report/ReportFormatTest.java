@@ -24,7 +24,7 @@ class ReportFormatTest {
     @Test
     void jsonLineHasEveryDocumentedField(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sub/r.jsonl");
-        try (JsonLinesSink sink = new JsonLinesSink(file)) {
+        try (JsonLinesSink sink = new JsonLinesSink(file, line -> { })) {
             sink.accept(STALL);
             sink.accept(STALL);
         }
