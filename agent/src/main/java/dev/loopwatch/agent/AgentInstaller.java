@@ -20,6 +20,8 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -56,6 +58,7 @@ final class AgentInstaller {
         }
         // The bridge must be in the bootstrap loader before anything links to it: core, and the woven code.
         BootstrapBridge.inject(inst);
+        exportJvmCounters(inst);
         LoopWatch.start(config);
         installed = true;
         try {
@@ -63,6 +66,19 @@ final class AgentInstaller {
         } catch (Throwable t) {
             Diagnostics.disabled("instrumentation", t);
             Instrumentations.ready();
+        }
+    }
+
+    /**
+     * The watchdog splits a stall's time into the task's and the JVM's pauses by the JVM's performance counters
+     * ({@code jdk.internal.perf}, see {@code JvmCounters}): exported to loopwatch's core, wherever it was loaded.
+     */
+    private static void exportJvmCounters(Instrumentation inst) {
+        try {
+            inst.redefineModule(Object.class.getModule(), Set.of(),
+                    Map.of("jdk.internal.perf", Set.of(LoopWatch.class.getModule())), Map.of(), Set.of(), Map.of());
+        } catch (RuntimeException e) {
+            Diagnostics.error("JVM counters export", e);
         }
     }
 

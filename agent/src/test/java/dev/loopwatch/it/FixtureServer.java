@@ -122,6 +122,10 @@ public final class FixtureServer {
                     PLAIN_POOL.execute(() -> respond(ctx, shutDownALoop()));
                     return;
                 case "/status": body = status(); break;
+                case "/jvm/live-set": body = JvmWork.liveSet(); break;
+                case "/jvm/gc": body = JvmWork.ownWorkDuringGc(ms); break;
+                case "/jvm/clinit": body = JvmWork.SlowInit.VALUE; break;
+                case "/jvm/two-places": body = JvmWork.twoPlaces(ms); break;
                 // action=abort: com.acme.work is included, com.acme.other is not
                 case "/abort/forever": body = Long.toString(com.acme.work.Busy.forever()); break;
                 case "/abort/caught": body = com.acme.work.Busy.foreverCaught(); break;

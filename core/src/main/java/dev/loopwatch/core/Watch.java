@@ -13,6 +13,11 @@ final class Watch {
     /** The tick before the current task was first seen: it cannot have started earlier. */
     long earliestStart;
     long stallId;
+    /** The JVM's safepoint and GC time before the task began (see {@link JvmCounters}). */
+    long pauseAtStart;
+    long gcAtStart;
+    /** Where the stall's time goes, sampled while it lasts; null when no stall. */
+    StallProfile profile;
     String task;
     StackTraceElement culprit;
     List<StackTraceElement> stack;

@@ -6,6 +6,7 @@ import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportType;
+import dev.loopwatch.core.report.StallTime;
 
 import java.time.Instant;
 import java.util.IdentityHashMap;
@@ -55,6 +56,11 @@ final class Watchdog implements Runnable {
     private boolean allQuiet;
     /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
     private boolean quietPace;
+    /** The JVM's pause counters (opened by the watchdog's thread as it starts), or null: stalls are then the task's. */
+    private JvmCounters counters;
+    /** The JVM's safepoint and GC time at the previous scan: a task first seen now began after it. */
+    private long pauseAtLastScan;
+    private long gcAtLastScan;
 
     Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out) {
         this(thresholdNanos, tickNanos, analyzer, out, Action.LOG);
@@ -72,6 +78,7 @@ final class Watchdog implements Runnable {
     public void run() {
         thread = Thread.currentThread();
         Loops.watcher(thread);
+        counters = JvmCounters.open();
         warmUp();
         int failedTicks = 0;
         while (running) {
@@ -171,6 +178,8 @@ final class Watchdog implements Runnable {
 
     /** One tick: look at every loop. Package-private so tests can drive it with their own clock. */
     void scan(long now) {
+        long pause = counters == null ? 0 : counters.pauseNanos();
+        long gc = counters == null ? 0 : counters.gcNanos();
         LoopSlot[] live = Loops.live();
         if (live != slots) {
             rebind(live, now);
@@ -189,6 +198,8 @@ final class Watchdog implements Runnable {
         action.scanned(watches);
         allQuiet = quiet && slots.length > 0; // with no loop there is nothing to stamp (it sleeps IDLE_PARK_NANOS)
         oldestPendingStart = oldestPending;
+        pauseAtLastScan = pause;
+        gcAtLastScan = gc;
         if (++ticks % REAP_EVERY == 0) {
             for (LoopSlot slot : slots) {
                 // Not isAlive(): a scheduler thread is registered when made, before it starts.
@@ -222,7 +233,7 @@ final class Watchdog implements Runnable {
             }
             action.taskEnded(slot, w);
             if (w.stallId != 0) {
-                emit(ReportType.STALL_END, slot, w, w.lastSeen + (now - w.lastSeen) / 2 - w.start);
+                endStall(slot, w, w.lastSeen + (now - w.lastSeen) / 2);
             }
         });
         slots = live;
@@ -237,9 +248,7 @@ final class Watchdog implements Runnable {
         long seq = slot.seq();
         if (seq != w.seq) {
             if (w.stallId != 0) {
-                long end = w.lastSeen + (now - w.lastSeen) / 2;
-                emit(ReportType.STALL_END, slot, w, end - w.start);
-                w.stallId = 0;
+                endStall(slot, w, w.lastSeen + (now - w.lastSeen) / 2);
             } else {
                 long missed = possiblyMissed(w, seq, now);
                 if (missed > 0) {
@@ -249,6 +258,8 @@ final class Watchdog implements Runnable {
             action.taskEnded(slot, w);
             w.seq = seq;
             if ((seq & 1L) != 0) {
+                w.pauseAtStart = pauseAtLastScan;
+                w.gcAtStart = gcAtLastScan;
                 long stamped = quietPace ? slot.stampedStart(seq) : Long.MIN_VALUE;
                 if (stamped != Long.MIN_VALUE && stamped - w.lastSeen >= 0 && now - stamped >= 0) {
                     w.start = stamped; // the loop stamped it: the watchdog was sleeping long
@@ -266,8 +277,31 @@ final class Watchdog implements Runnable {
             stall(slot, w, seq, now);
         } else if (w.stallId != 0) {
             action.stallGoesOn(slot, w, seq, now);
+            sample(slot, w, seq, now);
         }
         w.lastSeen = now;
+    }
+
+    /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}). */
+    private void sample(LoopSlot slot, Watch w, long seq, long now) {
+        if (w.profile == null || !w.profile.due(now)) {
+            return;
+        }
+        StackTraceElement[] stack = slot.thread().getStackTrace();
+        if (slot.seq() == seq) { // else the task ended while its stack was taken: the end accounts for the time
+            w.profile.sample(now, action.ownFramesRemoved(stack), analyzer);
+        }
+    }
+
+    private void endStall(LoopSlot slot, Watch w, long end) {
+        emit(ReportType.STALL_END, slot, w, end - w.start, w.profile == null ? null : w.profile.end(end));
+        w.stallId = 0;
+        w.profile = null;
+    }
+
+    /** Time between a stall's stack samples at first: a tenth of the threshold, at least a tick. */
+    private long sampleInterval() {
+        return Math.max(tickNanos, thresholdNanos / 10);
     }
 
     /**
@@ -384,7 +418,9 @@ final class Watchdog implements Runnable {
         }
         stack = action.ownFramesRemoved(stack);
         w.stallId = stalls.incrementAndGet();
+        w.profile = new StallProfile(counters, w.start, w.pauseAtStart, w.gcAtStart, sampleInterval());
         if (sameTask) {
+            w.profile.sample(now, stack, analyzer);
             // Turned into text here, on the watchdog, only now that there is a stall to report.
             w.task = analyzer.describeTask(stack, handler, context);
             w.culprit = analyzer.culprit(stack);
@@ -395,7 +431,7 @@ final class Watchdog implements Runnable {
             w.culprit = null;
             w.stack = List.of();
         }
-        emit(ReportType.STALL, slot, w, now - w.start);
+        emit(ReportType.STALL, slot, w, now - w.start, w.profile.snapshot());
         action.stallReported(slot, w, seq, now, state, stack, sameTask);
     }
 
@@ -406,7 +442,11 @@ final class Watchdog implements Runnable {
 
     /** Reports {@code type} about loop {@code slot}'s stall {@code w}; the action's reports come through here too. */
     void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {
+        emit(type, slot, w, elapsedNanos, null);
+    }
+
+    private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos, StallTime time) {
         out.accept(new Report(type, w.stallId, Instant.now(), slot.thread().getName(), elapsedNanos, thresholdNanos,
-                w.task, w.culprit, w.stack, slot.kind()));
+                w.task, w.culprit, w.stack, slot.kind(), null, 0, time));
     }
 }

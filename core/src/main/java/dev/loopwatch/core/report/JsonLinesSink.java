@@ -89,6 +89,9 @@ public final class JsonLinesSink implements ReportSink {
         }
         b.append(",\"task\":");
         string(b, r.task());
+        if (r.stallTime() != null) {
+            stallTime(b, r.stallTime());
+        }
         b.append(",\"culprit\":");
         if (r.culprit() == null) {
             b.append("null");
@@ -103,6 +106,23 @@ public final class JsonLinesSink implements ReportSink {
             string(b, Report.frame(r.stack().get(i)));
         }
         return b.append("]}").toString();
+    }
+
+    /** {@code "cause":"gc","causeMs":{"task":..,"classLoading":..,"gc":..,"safepoint":..},"profile":[{"what":..,"ms":..}]}. */
+    private static void stallTime(StringBuilder b, StallTime t) {
+        b.append(",\"cause\":");
+        string(b, t.cause());
+        b.append(",\"causeMs\":{\"task\":").append(Durations.toMillis(t.taskNanos()))
+                .append(",\"classLoading\":").append(Durations.toMillis(t.classLoadingNanos()))
+                .append(",\"gc\":").append(Durations.toMillis(t.gcNanos()))
+                .append(",\"safepoint\":").append(Durations.toMillis(t.safepointNanos())).append("},\"profile\":[");
+        for (int i = 0; i < t.profile().size(); i++) {
+            StallTime.Entry e = t.profile().get(i);
+            b.append(i == 0 ? "{\"what\":" : ",{\"what\":");
+            string(b, e.what());
+            b.append(",\"ms\":").append(Durations.toMillis(e.nanos())).append('}');
+        }
+        b.append(']');
     }
 
     /** Appends {@code s} as a JSON string literal, quoted and escaped. */

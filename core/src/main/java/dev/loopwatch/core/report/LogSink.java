@@ -4,6 +4,7 @@ import dev.loopwatch.core.config.Durations;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -61,8 +62,12 @@ public final class LogSink implements ReportSink {
     String stallMessage(Report r) {
         StringBuilder b = new StringBuilder(512);
         b.append(r.threadKind()).append(' ').append(r.thread()).append(" stalled: running ").append(Durations.format(r.elapsedNanos()))
-                .append(" (threshold ").append(Durations.format(r.thresholdNanos())).append(")\n");
-        b.append("    task:    ").append(r.task()).append('\n');
+                .append(" (threshold ").append(Durations.format(r.thresholdNanos())).append(")");
+        StallTime time = r.stallTime();
+        if (time != null && !time.cause().equals("task")) {
+            b.append(", mostly ").append(CAUSES.get(time.cause()));
+        }
+        b.append("\n    task:    ").append(r.task()).append('\n');
         b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
                 : r.culpritFrame());
         stackLines(b, r.stack());
@@ -107,7 +112,30 @@ public final class LogSink implements ReportSink {
     }
 
     static String endMessage(Report r) {
-        return r.threadKind() + " " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos()) + " (threshold "
-                + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
+        String line = r.threadKind() + " " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos())
+                + " (threshold " + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
+        StallTime time = r.stallTime();
+        if (time == null || (time.cause().equals("task") && time.profile().size() <= 1)) {
+            return line; // all of it the task's, in one place: the line says it all
+        }
+        StringBuilder b = new StringBuilder(line).append("\n    time:    ");
+        String sep = "";
+        long[] parts = {time.taskNanos(), time.classLoadingNanos(), time.gcNanos(), time.safepointNanos()};
+        String[] names = {"task", "class-loading", "gc", "safepoint"};
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] > 0) {
+                b.append(sep).append(CAUSES.get(names[i])).append(' ').append(Durations.format(parts[i]));
+                sep = ", ";
+            }
+        }
+        for (StallTime.Entry e : time.profile()) {
+            b.append("\n        ").append(Durations.format(e.nanos())).append("  ").append(e.what());
+        }
+        return b.toString();
     }
+
+    /** How the log names each {@link StallTime#cause()}. */
+    private static final Map<String, String> CAUSES = Map.of("task", "the task's own work",
+            "class-loading", "class loading and initialisation", "gc", "garbage-collection pauses",
+            "safepoint", "JVM safepoint pauses");
 }

@@ -22,10 +22,12 @@ import java.util.List;
  * @param count          for a blocking call, the calls this report stands for: itself and the calls of the
  *                       same method on the same loop since the previous report of it that had no stack of
  *                       their own (over the stack budget); else 0
+ * @param stallTime      for a stall or stall-end, where its time went so far (the task, class loading, the JVM's
+ *                       pauses) and its profile; null when not known
  */
 public record Report(ReportType type, long id, Instant time, String thread, long elapsedNanos,
                      long thresholdNanos, String task, StackTraceElement culprit, List<StackTraceElement> stack,
-                     String threadKind, String call, long count) {
+                     String threadKind, String call, long count, StallTime stallTime) {
 
     public Report {
         stack = List.copyOf(stack);
@@ -41,7 +43,14 @@ public record Report(ReportType type, long id, Instant time, String thread, long
     /** A stall or stall-end report about a thread of the given kind. */
     public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos, long thresholdNanos,
                   String task, StackTraceElement culprit, List<StackTraceElement> stack, String threadKind) {
-        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, threadKind, null, 0);
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, threadKind, null, 0, null);
+    }
+
+    /** A report of any kind without a stall time. */
+    public Report(ReportType type, long id, Instant time, String thread, long elapsedNanos, long thresholdNanos,
+                  String task, StackTraceElement culprit, List<StackTraceElement> stack, String threadKind,
+                  String call, long count) {
+        this(type, id, time, thread, elapsedNanos, thresholdNanos, task, culprit, stack, threadKind, call, count, null);
     }
 
     /** A blocking-call report (on a loop). */
