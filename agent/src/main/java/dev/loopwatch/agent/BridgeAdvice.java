@@ -37,7 +37,7 @@ public final class BridgeAdvice {
 
     /** Around an I/O event loop's {@code run()}: the thread is a watched loop while inside it. */
     public static final Advice LOOP_RUN = Advice.around(
-            Call.of(LOOPS, "enterLoop", "(" + CLASS + ")" + SLOT, declaringClass()), EXIT_LOOP);
+            Call.of(LOOPS, "enterLoop", "(" + CLASS + OBJECT + ")" + SLOT, declaringClass(), self()), EXIT_LOOP);
 
     /** Around a Netty {@code DefaultEventExecutor}'s {@code run()} ({@code executors=on}). */
     public static final Advice EXECUTOR_RUN = Advice.around(

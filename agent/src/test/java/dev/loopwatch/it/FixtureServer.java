@@ -122,6 +122,7 @@ public final class FixtureServer {
                     PLAIN_POOL.execute(() -> respond(ctx, shutDownALoop()));
                     return;
                 case "/status": body = status(); break;
+                case "/lag": body = lag(); break;
                 case "/jvm/live-set": body = JvmWork.liveSet(); break;
                 case "/jvm/gc": body = JvmWork.ownWorkDuringGc(ms); break;
                 case "/jvm/clinit": body = JvmWork.SlowInit.VALUE; break;
@@ -228,6 +229,16 @@ public final class FixtureServer {
         static String status() {
             LoopWatch engine = LoopWatch.current();
             return engine == null ? "{\"running\":false}" : engine.status().toJson();
+        }
+
+        /** Each loop's lag: {"thread": [samples, maxNanos, p99Nanos], ...}. */
+        static String lag() {
+            StringBuilder b = new StringBuilder("{");
+            for (dev.loopwatch.core.Lag lag : LoopWatch.current().lag()) {
+                b.append(b.length() > 1 ? "," : "").append('"').append(lag.thread()).append("\":[").append(lag.samples())
+                        .append(',').append(lag.maxNanos()).append(',').append(lag.p99Nanos()).append(']');
+            }
+            return b.append('}').toString();
         }
     }
 

@@ -307,6 +307,18 @@ public final class LoopSlot extends LoopSlotFields {
         return thread;
     }
 
+    /**
+     * The loop as an executor (Netty's {@code EventLoop}, given by the advice on its {@code run()}), where the loop-lag
+     * probe is queued; null for a loop found already running (adopted) and for threads that are not I/O loops.
+     */
+    public java.util.concurrent.Executor executor() {
+        return executor;
+    }
+
+    void executor(java.util.concurrent.Executor executor) {
+        this.executor = executor;
+    }
+
     /** The class loader of the loop's class, where the application's libraries (SLF4J) live; may be null. */
     public ClassLoader appLoader() {
         return appLoader.get();
@@ -358,6 +370,8 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     final String kind;
     /** See {@link LoopSlot#handler()}; not on the counter's cache line, as it is written rarely. */
     Object handler;
+    /** See {@link LoopSlot#executor()}: set once, as the loop registers. */
+    volatile java.util.concurrent.Executor executor;
     /** The loop's blocking calls; preallocated so that recording never allocates on the loop. */
     final BlockingRing blocking = new BlockingRing();
 

@@ -140,11 +140,23 @@ public final class Loops {
 
     /** Called by advice when a loop's {@code run()} starts: the current thread is a loop from now on. */
     public static LoopSlot enterLoop(Class<?> loopType) {
+        return enterLoop(loopType, null);
+    }
+
+    /**
+     * As {@link #enterLoop(Class)}, with the loop itself ({@code this} of its {@code run()}): when it is an
+     * {@link java.util.concurrent.Executor} (every Netty event loop is), the loop-lag probe is queued on it.
+     */
+    public static LoopSlot enterLoop(Class<?> loopType, Object loop) {
         Thread current = Thread.currentThread();
         if (slotOf(current) != null) {
             return null; // already registered: the outer run() owns the registration
         }
-        return register(current, loopType == null ? null : loopType.getClassLoader());
+        LoopSlot slot = register(current, loopType == null ? null : loopType.getClassLoader());
+        if (slot != null && loop instanceof java.util.concurrent.Executor) {
+            slot.executor((java.util.concurrent.Executor) loop);
+        }
+        return slot;
     }
 
     /** Called by advice when the loop's {@code run()} returns or throws. */

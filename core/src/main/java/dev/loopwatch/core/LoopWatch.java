@@ -57,6 +57,9 @@ public final class LoopWatch {
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
                 config.action());
+        if (config.lagNanos() > 0) {
+            watchdog.lag(config.lagNanos());
+        }
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
         if (config.blocking()) {
@@ -182,6 +185,14 @@ public final class LoopWatch {
     }
 
     /** A snapshot of what loopwatch did so far. */
+    /**
+     * Each watched I/O loop's lag since start: how long a probe task queued on it every {@code lag} interval waited
+     * before it ran (Netty loops the agent saw start; empty with {@code lag=off}).
+     */
+    public List<Lag> lag() {
+        return watchdog.lagSnapshot();
+    }
+
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),
                 reporter.delivered(),

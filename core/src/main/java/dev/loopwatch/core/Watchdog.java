@@ -56,6 +56,8 @@ final class Watchdog implements Runnable {
     private boolean allQuiet;
     /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
     private boolean quietPace;
+    /** The loop-lag probes ({@code lag=}), or null when off. */
+    private volatile LoopLag lag;
     /** The JVM's pause counters (opened by the watchdog's thread as it starts), or null: stalls are then the task's. */
     private JvmCounters counters;
     /** The JVM's safepoint and GC time at the previous scan: a task first seen now began after it. */
@@ -130,6 +132,17 @@ final class Watchdog implements Runnable {
         this.monitors = monitors;
     }
 
+    /** Measures each loop's lag with a probe task every {@code intervalNanos} (see {@link LoopLag}). */
+    void lag(long intervalNanos) {
+        lag = new LoopLag(intervalNanos);
+    }
+
+    /** Each loop's lag so far; empty when not measured. */
+    List<Lag> lagSnapshot() {
+        LoopLag probes = lag;
+        return probes == null ? List.of() : probes.snapshot();
+    }
+
     /** Changes the threshold from the next tick on (the JUnit extension sets each test's own). */
     void thresholdNanos(long nanos) {
         thresholdNanos = nanos;
@@ -196,6 +209,10 @@ final class Watchdog implements Runnable {
             }
         }
         action.scanned(watches);
+        LoopLag probes = lag;
+        if (probes != null) {
+            probes.tick(slots, now);
+        }
         allQuiet = quiet && slots.length > 0; // with no loop there is nothing to stamp (it sleeps IDLE_PARK_NANOS)
         oldestPendingStart = oldestPending;
         pauseAtLastScan = pause;

@@ -182,7 +182,20 @@ public final class ConfigParser {
         List<String> abortIncludes = abortIncludes(action, values, sources);
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
-                abortIncludes, blocking(values, sources), allow(values, sources));
+                abortIncludes, blocking(values, sources), allow(values, sources), lag(values, sources));
+    }
+
+    /** The loop-lag probe's interval, 0 for {@code off}; at least a millisecond (a probe wakes an idle loop). */
+    private static long lag(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {
+        String text = value(Option.LAG, values).trim();
+        if (text.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        long nanos = duration(Option.LAG, values, sources);
+        if (nanos < MIN_DEFAULT_TICK) {
+            throw bad(Option.LAG, text, sources, "expected off or a duration of at least 1ms");
+        }
+        return nanos;
     }
 
     private static boolean blocking(Map<Option, String> values, Map<Option, String> sources) throws ConfigException {

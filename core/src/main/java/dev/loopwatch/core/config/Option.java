@@ -22,7 +22,9 @@ public enum Option {
     ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
             + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true),
     BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
-    ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true);
+    ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true),
+    LAG("lag", "100ms", "how often a probe task is queued on each loop to measure how long events wait there (loop lag), or off; "
+            + Durations.FORMS);
 
     private final String key;
     private final String defaultValue;

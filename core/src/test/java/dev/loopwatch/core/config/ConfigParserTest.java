@@ -70,7 +70,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "blocking, allow; loopwatch is off", e.getMessage());
+                + "blocking, allow, lag; loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -162,6 +162,15 @@ class ConfigParserTest {
         assertTrue(warnings.get(0).startsWith("loopwatch: option 'loopwatch.blocking.start' (system property) no "
                 + "longer exists"), warnings.get(0));
         assertTrue(warnings.get(0).endsWith("; ignored"), warnings.get(0));
+    }
+
+    @Test
+    void lagIsAnIntervalOrOff() throws Exception {
+        assertEquals(100_000_000L, parse(null).lagNanos());
+        assertEquals(10_000_000L, parse("lag=10ms").lagNanos());
+        assertEquals(0L, parse("lag=off").lagNanos());
+        assertEquals("loopwatch: bad value '500us' for option lag (agent argument): expected off or a duration of at least"
+                + " 1ms; loopwatch is off", assertThrows(ConfigException.class, () -> parse("lag=500us")).getMessage());
     }
 
     @Test
