@@ -22,6 +22,7 @@ public final class LogSink implements ReportSink {
     private final PrintStream stderr;
     private final Predicate<String> isFramework;
     private final BlockingLogLimiter blockingLimiter = new BlockingLogLimiter(this::stackLines);
+    private final StallLogLimiter stallLimiter = new StallLogLimiter();
     private AppLog log;
 
     /**
@@ -45,8 +46,12 @@ public final class LogSink implements ReportSink {
         if (log == null) {
             log = Slf4jLog.find(appLoader.get(), stderr);
         }
+        String note = report.type() == ReportType.BLOCKING_CALL ? "" : stallLimiter.admit(report, System.nanoTime());
+        if (note == null) {
+            return; // a repeat of a stall logged in the last seconds: counted, said with the next one logged
+        }
         switch (report.type()) {
-            case STALL: log.warn(stallMessage(report)); break;
+            case STALL: log.warn(stallMessage(report, note)); break;
             case STALL_END: log.info(endMessage(report)); break;
             case ABORT: case INTERRUPT: case NOT_INTERRUPTED: log.warn(actionMessage(report)); break;
             case BLOCKING_CALL:
@@ -60,6 +65,11 @@ public final class LogSink implements ReportSink {
     }
 
     String stallMessage(Report r) {
+        return stallMessage(r, "");
+    }
+
+    /** {@code note}: what the first line ends with (how many repeats of this stall went unlogged). */
+    String stallMessage(Report r, String note) {
         StringBuilder b = new StringBuilder(512);
         b.append(r.threadKind()).append(' ').append(r.thread()).append(" stalled: running ").append(Durations.format(r.elapsedNanos()))
                 .append(" (threshold ").append(Durations.format(r.thresholdNanos())).append(")");
@@ -67,6 +77,7 @@ public final class LogSink implements ReportSink {
         if (time != null && !time.cause().equals("task")) {
             b.append(", mostly ").append(CAUSES.get(time.cause()));
         }
+        b.append(note);
         b.append("\n    task:    ").append(r.task()).append('\n');
         b.append("    culprit: ").append(r.culprit() == null ? "unknown (the task ended while its stack was taken)"
                 : r.culpritFrame());
