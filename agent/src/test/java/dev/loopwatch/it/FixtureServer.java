@@ -117,6 +117,20 @@ public final class FixtureServer {
                         respond(ctx, answer);
                     });
                     return;
+                case "/storm":
+                    // On a thread of its own: the storm's loops are its own, this loop stays free to answer.
+                    int seconds = Integer.parseInt(uri.parameters().get("seconds").get(0));
+                    int loops = Integer.parseInt(uri.parameters().get("loops").get(0));
+                    PLAIN_POOL.execute(() -> {
+                        String answer;
+                        try {
+                            answer = Storm.run(seconds, loops);
+                        } catch (Exception e) {
+                            answer = e.toString();
+                        }
+                        respond(ctx, answer);
+                    });
+                    return;
                 case "/loop-shutdown":
                     // A loop of its own, shut down gracefully: in the quiet period Netty sleeps on it (confirmShutdown).
                     PLAIN_POOL.execute(() -> respond(ctx, shutDownALoop()));

@@ -46,6 +46,8 @@ public final class BlockingRing {
     /** The loop this ring belongs to; null for a ring made on its own (tests). */
     LoopSlot owner;
     private final long[] counts = new long[MAX_CALLS];
+    /** Of {@link #counts}, the calls the ring had no room for, by call: the drain counts them without their details. */
+    private final long[] overflows = new long[MAX_CALLS];
     private final long[] stackTat = new long[MAX_CALLS];
     /** Written by the loop thread (release), read by the drain (acquire). */
     private long head;
@@ -89,6 +91,7 @@ public final class BlockingRing {
         long h = head;
         if (h - (long) TAIL.getAcquire(this) >= SIZE) {
             overflow++; // still counted above: the counts stay exact when the drain falls behind
+            COUNT.setOpaque(overflows, call, overflows[call] + 1);
             return;
         }
         int i = (int) h & MASK;
@@ -162,6 +165,11 @@ public final class BlockingRing {
     /** Calls counted but not put in the ring because the drain fell behind. */
     public long overflow() {
         return overflow;
+    }
+
+    /** Of {@link #overflow()}, the calls of {@code call}. Read by the drain, which counts them too. */
+    public long overflow(int call) {
+        return (long) COUNT.getOpaque(overflows, call);
     }
 
     /** A canary ring belongs to loopwatch's start-up self-check: drained, never reported. */

@@ -316,9 +316,12 @@ final class Watchdog implements Runnable {
         w.profile = null;
     }
 
-    /** Time between a stall's stack samples at first: a tenth of the threshold, at least a tick. */
+    /**
+     * Time between a stall's stack samples at first: a quarter of the threshold, at least a tick. A stall that ends
+     * within twice the threshold costs a few samples; a long one is profiled finely enough to tell its places apart.
+     */
     private long sampleInterval() {
-        return Math.max(tickNanos, thresholdNanos / 10);
+        return Math.max(tickNanos, thresholdNanos / 4);
     }
 
     /**

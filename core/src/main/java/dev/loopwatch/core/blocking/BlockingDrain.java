@@ -101,7 +101,23 @@ public final class BlockingDrain implements Runnable {
     /** One pass over every loop's ring; returns how many calls it drained. Package-private for tests. */
     int drainAll() {
         LoopSlot[] live = Loops.live();
+        int drained = 0;
         if (live != bound) {
+            // A loop that left (shut down) since the last pass: its last calls are drained before its ring is let go.
+            java.util.Set<LoopSlot> staying = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            staying.addAll(Arrays.asList(live));
+            long leftAt = System.nanoTime();
+            for (LoopSlot slot : bound) {
+                Credit[] credits = pending.get(Blocking.ringOf(slot));
+                if (!staying.contains(slot) && credits != null) {
+                    drained += drain(slot, credits, leftAt);
+                    for (Credit credit : credits) {
+                        if (credit.count > 0 && credit.last != null) {
+                            flush(credit);
+                        }
+                    }
+                }
+            }
             Map<BlockingRing, Credit[]> keep = new IdentityHashMap<>();
             for (LoopSlot slot : live) {
                 BlockingRing ring = Blocking.ringOf(slot);
@@ -119,40 +135,58 @@ public final class BlockingDrain implements Runnable {
             bound = live;
         }
         long now = System.nanoTime();
-        int drained = 0;
         for (LoopSlot slot : bound) {
-            BlockingRing ring = Blocking.ringOf(slot);
-            Credit[] credits = pending.get(ring);
-            boolean canary = ring.isCanary();
-            String thread = slot.thread().getName();
-            drained += ring.drain((call, start, end, stack, handler) -> {
-                if (canary) {
-                    return;
+            drained += drain(slot, pending.get(Blocking.ringOf(slot)), now);
+        }
+        return drained;
+    }
+
+    /** Drains one loop's ring: reports, credits, and the calls the ring had no room for (counted, credited). */
+    private int drain(LoopSlot slot, Credit[] credits, long now) {
+        BlockingRing ring = Blocking.ringOf(slot);
+        if (credits == null) {
+            return 0;
+        }
+        boolean canary = ring.isCanary();
+        String thread = slot.thread().getName();
+        int drained = ring.drain((call, start, end, stack, handler) -> {
+            if (canary) {
+                return;
+            }
+            BlockingCalls.SEEN.incrementAndGet();
+            Credit credit = credits[call];
+            if (stack == null) {
+                if (credit.count++ == 0) {
+                    credit.since = now;
                 }
-                BlockingCalls.SEEN.incrementAndGet();
-                Credit credit = credits[call];
-                if (stack == null) {
-                    if (credit.count++ == 0) {
-                        credit.since = now;
-                    }
-                    credit.longest = Math.max(credit.longest, end - start);
-                    return;
+                credit.longest = Math.max(credit.longest, end - start);
+                return;
+            }
+            StackTraceElement[] frames = withoutBridge(stack.getStackTrace());
+            if (allowList.allows(frames)) {
+                BlockingCalls.ALLOWED.incrementAndGet();
+                return;
+            }
+            long count = credit.count + 1;
+            credit.count = 0;
+            credit.longest = 0;
+            credit.last = report(thread, BlockingCalls.name(call), wallClock(end, now), end - start, frames, handler,
+                    count);
+        });
+        for (int call = 0; call < credits.length; call++) {
+            Credit credit = credits[call];
+            long overflowed = ring.overflow(call) - credit.overflowed;
+            if (overflowed > 0 && !canary) {
+                // Calls made while the drain fell behind: no details, but every one counted and credited.
+                credit.overflowed += overflowed;
+                BlockingCalls.SEEN.addAndGet(overflowed);
+                if (credit.count == 0) {
+                    credit.since = now;
                 }
-                StackTraceElement[] frames = withoutBridge(stack.getStackTrace());
-                if (allowList.allows(frames)) {
-                    BlockingCalls.ALLOWED.incrementAndGet();
-                    return;
-                }
-                long count = credit.count + 1;
-                credit.count = 0;
-                credit.longest = 0;
-                credit.last = report(thread, BlockingCalls.name(call), wallClock(end, now), end - start, frames, handler,
-                        count);
-            });
-            for (Credit credit : credits) {
-                if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
-                    flush(credit);
-                }
+                credit.count += overflowed;
+            }
+            if (credit.count > 0 && credit.last != null && now - credit.since >= FLUSH_NANOS) {
+                flush(credit);
             }
         }
         return drained;
@@ -185,6 +219,8 @@ public final class BlockingDrain implements Runnable {
 
     /** Calls of one kind on one loop not yet in any report. Drain thread only. */
     private static final class Credit {
+        /** The ring's overflow of this call already counted. */
+        long overflowed;
         long count;
         long since;
         long longest;
