@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.Iterator;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A probe task queued on each loop every lag interval measures how long the loop keeps its events waiting. */
+/**
+ * A probe task queued on each busy loop every lag interval measures how long the loop keeps its events waiting; a loop
+ * idle since the last probe is left asleep.
+ */
 class LoopLagIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,12 +21,16 @@ class LoopLagIT {
     void everyLoopIsProbedAndAStallShowsAsItsLag(String line) throws Exception {
         try (ForkedServer server = ForkedServer.on(line, "nio").agentArgs("threshold=50ms,lag=10ms").start()) {
             server.warmUp();
-            JsonNode idle = JSON.readTree(server.get("/lag"));
-            assertEquals(2, idle.size(), "both loops (acceptor and worker) are probed: " + idle);
-            for (Iterator<Map.Entry<String, JsonNode>> it = idle.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> loop = it.next();
-                assertTrue(loop.getValue().get(0).asLong() >= 10, "probed every 10 ms: " + idle);
+            long until = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < until) {
+                server.get("/fast"); // a loop busy serving is probed every 10 ms
             }
+            JsonNode busy = JSON.readTree(server.get("/lag"));
+            long mostSamples = 0;
+            for (JsonNode loop : busy) {
+                mostSamples = Math.max(mostSamples, loop.get(0).asLong());
+            }
+            assertTrue(mostSamples >= 10, "the serving loop is probed every 10 ms: " + busy);
             server.get("/spin?ms=300");
             Thread.sleep(100);
             JsonNode after = JSON.readTree(server.get("/lag"));
