@@ -60,6 +60,9 @@ public final class FixtureServer {
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
         boolean epoll = args.length > 0 && args[0].equals("epoll");
         Blocker.prepare();
+        if (Boolean.getBoolean("fixture.meters")) {
+            MetersFixture.install();
+        }
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup(2) : new NioEventLoopGroup(2);
         Channel channel = new ServerBootstrap()
@@ -137,6 +140,7 @@ public final class FixtureServer {
                     return;
                 case "/status": body = status(); break;
                 case "/lag": body = lag(); break;
+                case "/meters": body = MetersFixture.dump(); break;
                 case "/jvm/live-set": body = JvmWork.liveSet(); break;
                 case "/jvm/gc": body = JvmWork.ownWorkDuringGc(ms); break;
                 case "/jvm/clinit": body = JvmWork.SlowInit.VALUE; break;

@@ -7,6 +7,7 @@ import dev.loopwatch.core.blocking.BlockingCalls;
 import dev.loopwatch.core.blocking.BlockingDrain;
 import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.LoopWatchConfig;
+import dev.loopwatch.core.meters.MicrometerMeters;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
 import dev.loopwatch.core.report.ReportSink;
@@ -54,6 +55,9 @@ public final class LoopWatch {
             }
         }
         sinks.addAll(extraSinks);
+        if (config.meters()) {
+            sinks.add(new MicrometerMeters(LoopWatch::applicationLoader, this::lag));
+        }
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
                 config.action());

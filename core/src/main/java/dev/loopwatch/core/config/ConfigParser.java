@@ -182,7 +182,8 @@ public final class ConfigParser {
         List<String> abortIncludes = abortIncludes(action, values, sources);
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
-                abortIncludes, blocking(values, sources), allow(values, sources), lag(values, sources));
+                abortIncludes, blocking(values, sources), allow(values, sources), lag(values, sources),
+                onOff(Option.METERS, values, sources));
     }
 
     /** The loop-lag probe's interval, 0 for {@code off}; at least a millisecond (a probe wakes an idle loop). */

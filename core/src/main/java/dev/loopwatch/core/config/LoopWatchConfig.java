@@ -19,11 +19,12 @@ import java.util.List;
  * @param blocking       whether blocking calls on loops are reported ({@code blocking=report}) or not ({@code off})
  * @param allow          user allow-list entries: {@code com.acme.Cache#load} or {@code com.acme.Cache}
  * @param lagNanos       how often a probe task is queued on each loop to measure its lag; 0 for never
+ * @param meters         whether loopwatch's meters go to the application's Micrometer, when it has one
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                               List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
                               Action action, List<String> abortIncludes, boolean blocking, List<String> allow,
-                              long lagNanos) {
+                              long lagNanos, boolean meters) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -57,7 +58,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
         this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of(),
-                true, List.of(), 0);
+                true, List.of(), 0, false);
     }
 
     /** True when a class of this name may get abort checks: under abort.include and not a protected package. */

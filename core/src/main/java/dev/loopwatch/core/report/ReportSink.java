@@ -4,6 +4,10 @@ package dev.loopwatch.core.report;
 public interface ReportSink extends AutoCloseable {
     void accept(Report report) throws Exception;
 
+    /** Called on the reporter thread after {@code Reporter.IDLE_NANOS} without a report: for periodic work. */
+    default void idle() throws Exception {
+    }
+
     @Override
     default void close() throws Exception {
     }

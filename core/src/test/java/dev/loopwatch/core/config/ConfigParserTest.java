@@ -70,7 +70,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "blocking, allow, lag; loopwatch is off", e.getMessage());
+                + "blocking, allow, meters, lag; loopwatch is off", e.getMessage());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.loopwatch.it;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An application with Micrometer gets loopwatch's meters in its registry, found at run time by reflection. */
+class MicrometerMetersIT {
+
+    @Test
+    void stallsBlockingCallsAndLagReachTheApplicationsRegistry() throws Exception {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
+                .jvmArg("-Dfixture.meters=true").agentArgs("threshold=50ms,lag=10ms").start()) {
+            server.warmUp();
+            server.get("/spin?ms=150");
+            server.get("/block?kind=sleep&ms=5");
+            String meters = "";
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                meters = server.get("/meters");
+                if (meters.contains("FixtureServer$Handler.spin") && meters.contains("loopwatch.loop.lag")
+                        && meters.contains("loopwatch.stall.duration") && meters.contains("java.lang.Thread.sleep")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(meters.matches("(?s).*loopwatch\\.stalls\\{[^}]*cause=task[^}]*culprit=dev\\.loopwatch\\.it\\."
+                    + "FixtureServer\\$Handler\\.spin\\(FixtureServer\\.java:\\d+\\)[^}]*kind=loop} count=1\\.0.*"), meters);
+            assertTrue(meters.matches("(?s).*loopwatch\\.blocking\\.calls\\{call=java\\.lang\\.Thread\\.sleep,[^}]*}"
+                    + " count=1\\.0.*"), meters);
+            assertTrue(meters.contains("loopwatch.stall.duration{cause=task,kind=loop} count=1.0"), meters);
+            assertTrue(meters.matches("(?s).*loopwatch\\.loop\\.lag\\{loop=[^,]+,statistic=p99} value=.*"), meters);
+            assertEquals(0, server.status().get("errors").asLong());
+        }
+    }
+
+    @Test
+    void withoutMicrometerNothingIsSaid() throws Exception {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").agentArgs("threshold=50ms").start()) {
+            server.warmUp();
+            server.get("/spin?ms=100");
+            Thread.sleep(200);
+            assertTrue(server.stderr().lines().noneMatch(l -> l.contains("Micrometer")), server.stderr());
+            server.assertAgentHealthy();
+        }
+    }
+}

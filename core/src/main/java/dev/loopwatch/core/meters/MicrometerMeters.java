@@ -1,0 +1,240 @@
+package dev.loopwatch.core.meters;
+
+import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.Lag;
+import dev.loopwatch.core.report.Report;
+import dev.loopwatch.core.report.ReportSink;
+import dev.loopwatch.core.report.ReportType;
+
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * loopwatch's meters in the application's Micrometer, when it has one: Micrometer is optional and found at run time
+ * through the application's class loader, by reflection (as its SLF4J is: the agent jar carries neither, and in a fat
+ * jar neither is visible from the agent's loader). The meters go to {@code Metrics.globalRegistry}, which Spring Boot
+ * and most applications feed their registries from, so they reach Prometheus, OTLP or whatever the service exports.
+ *
+ * <ul>
+ *   <li>{@code loopwatch.stalls} (counter): tags {@code kind} (loop, scheduler, executor), {@code cause} (task,
+ *       class-loading, gc, safepoint) and {@code culprit} (the frame; the first {@link #MAX_CULPRITS} distinct ones
+ *       by name, the rest {@code other});</li>
+ *   <li>{@code loopwatch.stall.duration} (timer, at each stall's end): tags {@code kind}, {@code cause};</li>
+ *   <li>{@code loopwatch.blocking.calls} (counter, every call): tags {@code call}, {@code culprit};</li>
+ *   <li>{@code loopwatch.loop.lag} (gauge, seconds): tags {@code loop} and {@code statistic} (p50, p99, max).</li>
+ * </ul>
+ * A meter is looked up and incremented on the reporter thread only (and the lag gauges read by the registry's own
+ * thread): nothing on a loop.
+ */
+public final class MicrometerMeters implements ReportSink {
+    static final int MAX_CULPRITS = 50;
+    private static final String METRICS = "io.micrometer.core.instrument.Metrics";
+
+    private final Supplier<ClassLoader> appLoader;
+    private final Supplier<List<Lag>> lag;
+    private final Set<ClassLoader> tried = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Map<String, Object> meters = new HashMap<>();
+    private final Map<String, Set<String>> culprits = new HashMap<>();
+    private final Set<String> lagGauges = new HashSet<>();
+    private volatile Micrometer micrometer;
+
+    /**
+     * @param appLoader where Micrometer is looked for (the class loader of a watched loop's class)
+     * @param lag       each loop's lag, read by the gauges
+     */
+    public MicrometerMeters(Supplier<ClassLoader> appLoader, Supplier<List<Lag>> lag) {
+        this.appLoader = appLoader;
+        this.lag = lag;
+    }
+
+    /** Whether the meters are in a registry. */
+    public boolean bound() {
+        return micrometer != null;
+    }
+
+    @Override
+    public synchronized void accept(Report r) {
+        Micrometer m = bind();
+        if (m == null) {
+            return;
+        }
+        try {
+            switch (r.type()) {
+                case STALL:
+                    m.increment(counter(m, "loopwatch.stalls", "stalls of loop tasks over the threshold", "kind",
+                            r.threadKind(), "cause", r.stallTime() == null ? "task" : r.stallTime().cause(), "culprit",
+                            culprit("loopwatch.stalls", r)), 1);
+                    break;
+                case STALL_END:
+                    m.record(timer(m, r.threadKind(), r.stallTime() == null ? "task" : r.stallTime().cause()),
+                            r.elapsedNanos());
+                    break;
+                case BLOCKING_CALL:
+                    m.increment(counter(m, "loopwatch.blocking.calls", "blocking calls made on loops", "call", r.call(),
+                            "culprit", culprit("loopwatch.blocking.calls", r)), r.count());
+                    break;
+                default:
+                    break;
+            }
+            lagGauges(m);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Diagnostics.disabled("Micrometer meters", e);
+            micrometer = null;
+            tried.add(appLoader.get()); // not again from this loader
+        }
+    }
+
+    /** Binds, and registers the lag gauges of loops not seen before, while there is nothing to report. */
+    @Override
+    public synchronized void idle() {
+        Micrometer m = bind();
+        if (m != null) {
+            try {
+                lagGauges(m);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                Diagnostics.disabled("Micrometer meters", e);
+                micrometer = null;
+            }
+        }
+    }
+
+    private Micrometer bind() {
+        Micrometer m = micrometer;
+        if (m != null) {
+            return m;
+        }
+        ClassLoader loader = appLoader.get();
+        if (loader == null || !tried.add(loader)) {
+            return null;
+        }
+        try {
+            Class.forName(METRICS, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null; // no Micrometer in this application: nothing to say
+        }
+        try {
+            micrometer = new Micrometer(loader);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Diagnostics.disabled("Micrometer meters", e);
+        }
+        return micrometer;
+    }
+
+    /** The culprit tag: the frame while fewer than {@link #MAX_CULPRITS} have been named for this meter, else other. */
+    private String culprit(String meter, Report r) {
+        Set<String> named = culprits.computeIfAbsent(meter, k -> new HashSet<>());
+        String frame = r.culprit() == null ? "unknown" : r.culpritFrame();
+        if (named.contains(frame) || named.size() < MAX_CULPRITS && named.add(frame)) {
+            return frame;
+        }
+        return "other";
+    }
+
+    private Object counter(Micrometer m, String name, String description, String... tags)
+            throws ReflectiveOperationException {
+        String key = name + String.join("|", tags);
+        Object counter = meters.get(key);
+        if (counter == null) {
+            counter = m.counter(name, description, tags);
+            meters.put(key, counter);
+        }
+        return counter;
+    }
+
+    private Object timer(Micrometer m, String kind, String cause) throws ReflectiveOperationException {
+        String key = "loopwatch.stall.duration|" + kind + "|" + cause;
+        Object timer = meters.get(key);
+        if (timer == null) {
+            timer = m.timer("loopwatch.stall.duration", "how long stalls lasted", "kind", kind, "cause", cause);
+            meters.put(key, timer);
+        }
+        return timer;
+    }
+
+    private void lagGauges(Micrometer m) throws ReflectiveOperationException {
+        for (Lag loop : lag.get()) {
+            if (lagGauges.add(loop.thread())) {
+                String thread = loop.thread();
+                m.gauge("loopwatch.loop.lag", thread, "p50", lag, l -> seconds(l, thread, Lag::p50Nanos));
+                m.gauge("loopwatch.loop.lag", thread, "p99", lag, l -> seconds(l, thread, Lag::p99Nanos));
+                m.gauge("loopwatch.loop.lag", thread, "max", lag, l -> seconds(l, thread, Lag::maxNanos));
+            }
+        }
+    }
+
+    private static double seconds(Supplier<List<Lag>> lag, String thread, java.util.function.ToLongFunction<Lag> f) {
+        for (Lag loop : lag.get()) {
+            if (loop.thread().equals(thread)) {
+                return f.applyAsLong(loop) / 1e9;
+            }
+        }
+        return Double.NaN; // the loop is gone
+    }
+
+    /** Micrometer's API as reached through the application's loader. */
+    private static final class Micrometer {
+        final Object registry;
+        final Class<?> registryType;
+        final Method counterBuilder;
+        final Method timerBuilder;
+        final Method gaugeBuilder;
+        final Method increment;
+        final Method record;
+
+        Micrometer(ClassLoader loader) throws ReflectiveOperationException {
+            Class<?> metrics = Class.forName(METRICS, true, loader);
+            registry = metrics.getField("globalRegistry").get(null);
+            registryType = Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader);
+            Class<?> counter = Class.forName("io.micrometer.core.instrument.Counter", false, loader);
+            Class<?> timer = Class.forName("io.micrometer.core.instrument.Timer", false, loader);
+            Class<?> gauge = Class.forName("io.micrometer.core.instrument.Gauge", false, loader);
+            counterBuilder = counter.getMethod("builder", String.class);
+            timerBuilder = timer.getMethod("builder", String.class);
+            gaugeBuilder = gauge.getMethod("builder", String.class, Object.class, ToDoubleFunction.class);
+            increment = counter.getMethod("increment", double.class);
+            record = timer.getMethod("record", long.class, TimeUnit.class);
+        }
+
+        Object counter(String name, String description, String... tags) throws ReflectiveOperationException {
+            return register(counterBuilder.invoke(null, name), description, null, tags);
+        }
+
+        Object timer(String name, String description, String... tags) throws ReflectiveOperationException {
+            return register(timerBuilder.invoke(null, name), description, null, tags);
+        }
+
+        <T> void gauge(String name, String loop, String statistic, T source, ToDoubleFunction<T> f)
+                throws ReflectiveOperationException {
+            register(gaugeBuilder.invoke(null, name, source, f), "how long a probe task waited on the loop",
+                    "seconds", "loop", loop, "statistic", statistic);
+        }
+
+        private Object register(Object builder, String description, String baseUnit, String... tags)
+                throws ReflectiveOperationException {
+            Class<?> type = builder.getClass();
+            type.getMethod("tags", String[].class).invoke(builder, (Object) tags);
+            type.getMethod("description", String.class).invoke(builder, description);
+            if (baseUnit != null) {
+                type.getMethod("baseUnit", String.class).invoke(builder, baseUnit);
+            }
+            return type.getMethod("register", registryType).invoke(builder, registry);
+        }
+
+        void increment(Object counter, double amount) throws ReflectiveOperationException {
+            increment.invoke(counter, amount);
+        }
+
+        void record(Object timer, long nanos) throws ReflectiveOperationException {
+            record.invoke(timer, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}
