@@ -56,6 +56,9 @@ client --await "$url" \
     "/sleep?ms=250" \
     "# A burst of 50 x GET /fast at once: the loops are busy, but no task runs long: nothing to report." \
     "burst:50:/fast" \
+    "# GET /metrics: the same stalls and blocking calls as Micrometer meters (the demo has Micrometer with a
+    Prometheus registry; loopwatch found it and registered its meters there), as Prometheus scrapes them." \
+    /metrics \
     || die "a request failed (see above)"
 
 # --- 4. stop, and show the report file ------------------------------------------------------------

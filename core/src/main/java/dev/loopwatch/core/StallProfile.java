@@ -24,6 +24,8 @@ final class StallProfile {
 
     private final JvmCounters counters;
     private final Map<String, long[]> byWhat = new LinkedHashMap<>();
+    /** Each culprit method's name in the profile: with the line it was first seen at. */
+    private final Map<String, String> firstLine = new java.util.HashMap<>();
     private long interval;
     private int samples;
     private long lastAt;
@@ -60,11 +62,30 @@ final class StallProfile {
         String initialising = ClassLoadingFrames.initialising(stack);
         boolean loading = initialising != null || ClassLoadingFrames.loading(stack, analyzer);
         String what = initialising != null ? "initialising " + initialising
-                : (loading ? "loading classes at " : "") + Report.frame(analyzer.culprit(stack));
+                : (loading ? "loading classes at " : "") + method(analyzer.culprit(stack));
         account(now, what, loading);
         if (++samples % SAMPLES_PER_DOUBLING == 0) {
             interval *= 2;
         }
+    }
+
+    /**
+     * The culprit's method, named by its first line seen: samples in other lines of the same method are the same place
+     * (a loop's body spans several lines).
+     */
+    private String method(StackTraceElement frame) {
+        if (frame == null) {
+            return Report.frame(null);
+        }
+        String method = frame.getClassName() + "." + frame.getMethodName();
+        String named = firstLine.get(method);
+        if (named == null) {
+            named = Report.frame(frame);
+            if (firstLine.size() < 4 * StallTime.MAX_PROFILE) {
+                firstLine.put(method, named);
+            }
+        }
+        return named;
     }
 
     /** The stall ended at {@code end}: the time since the last sample goes to what that sample showed. */

@@ -126,8 +126,8 @@ public final class LogSink implements ReportSink {
         String line = r.threadKind() + " " + r.thread() + " resumed after " + Durations.format(r.elapsedNanos())
                 + " (threshold " + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
         StallTime time = r.stallTime();
-        if (time == null || (time.cause().equals("task") && time.profile().size() <= 1)) {
-            return line; // all of it the task's, in one place: the line says it all
+        if (time == null || (time.cause().equals("task") && significant(time, r.elapsedNanos()) <= 1)) {
+            return line; // the task's, in one place but for crumbs: the line says it all
         }
         StringBuilder b = new StringBuilder(line).append("\n    time:    ");
         String sep = "";
@@ -143,6 +143,17 @@ public final class LogSink implements ReportSink {
             b.append("\n        ").append(Durations.format(e.nanos())).append("  ").append(e.what());
         }
         return b.toString();
+    }
+
+    /** Entries of the profile that took a tenth of the stall or more. */
+    private static int significant(StallTime time, long elapsedNanos) {
+        int n = 0;
+        for (StallTime.Entry e : time.profile()) {
+            if (e.nanos() * 10 >= elapsedNanos) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** How the log names each {@link StallTime#cause()}. */

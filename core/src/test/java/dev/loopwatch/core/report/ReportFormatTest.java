@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportFormatTest {
@@ -63,5 +64,29 @@ class ReportFormatTest {
                 + "        ... 2 framework frames", message);
         assertEquals("loop nioEventLoopGroup-3-1 resumed after 52 ms (threshold 50 ms): "
                 + "I/O com.acme.Handler.channelRead0 at com.acme.Spin.spin(Spin.java:17)", LogSink.endMessage(STALL));
+    }
+
+    /** A stall's end breaks its time down when it was not all the task's, in one place; crumbs do not count. */
+    @Test
+    void stallEndBreaksTheTimeDownWhenItWasNotAllTheTasksInOnePlace() {
+        long ms = 1_000_000L;
+        StallTime mostlyClassLoading = new StallTime(100 * ms, 140 * ms, 0, 5 * ms, List.of(
+                new StallTime.Entry("initialising jdk.jfr.internal.MetadataRepository", 140 * ms),
+                new StallTime.Entry("com.acme.Spin.spin(Spin.java:17)", 100 * ms),
+                new StallTime.Entry("safepoints", 5 * ms)));
+        assertEquals("loop nioEventLoopGroup-3-1 resumed after 245 ms (threshold 50 ms): I/O com.acme.Handler.channelRead0"
+                + " at com.acme.Spin.spin(Spin.java:17)\n"
+                + "    time:    the task's own work 100 ms, class loading and initialisation 140 ms, JVM safepoint pauses 5.0 ms\n"
+                + "        140 ms  initialising jdk.jfr.internal.MetadataRepository\n"
+                + "        100 ms  com.acme.Spin.spin(Spin.java:17)\n"
+                + "        5.0 ms  safepoints", LogSink.endMessage(end(245 * ms, mostlyClassLoading)));
+        StallTime taskWithCrumbs = new StallTime(240 * ms, 0, 0, 5 * ms, List.of(
+                new StallTime.Entry("com.acme.Spin.spin(Spin.java:17)", 240 * ms), new StallTime.Entry("safepoints", 5 * ms)));
+        assertFalse(LogSink.endMessage(end(245 * ms, taskWithCrumbs)).contains("\n"));
+    }
+
+    private static Report end(long elapsed, StallTime time) {
+        return new Report(ReportType.STALL_END, 7, STALL.time(), STALL.thread(), elapsed, STALL.thresholdNanos(),
+                STALL.task(), STALL.culprit(), STALL.stack(), "loop", null, 0, time);
     }
 }

@@ -47,8 +47,11 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "/spin":
                     respond(ctx, request, HttpResponseStatus.OK, spinOnEventLoop(millis(uri)));
                     break;
+                case "/metrics":
+                    respond(ctx, request, HttpResponseStatus.OK, Metrics.scrapeLoopwatch());
+                    break;
                 default:
-                    respond(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path; try /fast, /sleep?ms=N or /spin?ms=N\n");
+                    respond(ctx, request, HttpResponseStatus.NOT_FOUND, "no such path; try /fast, /sleep?ms=N, /spin?ms=N or /metrics\n");
             }
         } catch (RuntimeException e) { // a bad ms (400), or loopwatch's action=abort stopped the endpoint (503)
             answerError(ctx, request, e);

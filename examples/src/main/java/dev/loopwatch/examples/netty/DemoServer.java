@@ -58,6 +58,7 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
+        Metrics.install();
         DemoServer server = start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
