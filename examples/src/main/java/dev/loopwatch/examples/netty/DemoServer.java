@@ -58,7 +58,7 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Metrics.install();
+        Metrics.installIfPresent();
         DemoServer server = start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
