@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Appends one JSON object per line to a file (format in the README). Each line is flushed at once:
+ * Appends one JSON object per line to a file (format in docs/reports.md). Each line is flushed at once:
  * a report must survive the JVM being killed right after it.
  */
 public final class JsonLinesSink implements ReportSink {
