@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Counts the JVMs whose JIT compiled Netty's header scan the slow way (benchmarks/README.md, "Where the JDK 25
-# gap sits"): each JVM is one sample, a sharper signal than a throughput ratio.
+# Counts the JVMs whose JIT compiled Netty's header scan the slow way (benchmarks/README.md, "What the method can
+# resolve"): each JVM is one sample, a sharper signal than a throughput ratio.
 #
 #   benchmarks/jit-state-count.sh [jvms] [JVM options ...]      e.g.  8 -javaagent:agent/target/loopwatch-agent.jar=log=off
 #

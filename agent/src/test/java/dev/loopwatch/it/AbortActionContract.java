@@ -3,10 +3,7 @@ package dev.loopwatch.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopwatch.fixtures.app.BytesAgent;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,39 +23,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (Netty: the handler's {@code exceptionCaught}; Vert.x web: it fails the route, and the router's failure
  * handler answers), a 500 naming it, and the same loop threads go on serving.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbortActionContract {
+abstract class AbortActionContract extends SharedServerContract {
     private static final int THRESHOLD_MS = 50;
     private final ActionServer fixture;
-    ForkedServer server;
     private Path agentDir;
 
     AbortActionContract(ActionServer fixture) {
         this.fixture = fixture;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
+    @Override
+    ForkedServer start() throws Exception {
         agentDir = Files.createTempDirectory("loopwatch-bytes-agent");
-        server = fixture.builder().get()
+        return fixture.builder().get()
                 .agentArgs("threshold=" + THRESHOLD_MS + "ms,action=abort,abort.include=com.acme.work.,blocking=off")
                 .laterAgent(BytesAgent.writeJar(agentDir).toString())
                 .start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         server.warmUp();
     }
 
     @AfterAll
+    @Override
     void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+        super.stopServer();
         Files.deleteIfExists(agentDir.resolve("bytes-agent.jar"));
         Files.deleteIfExists(agentDir);
-    }
-
-    @AfterEach
-    void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
     }
 
     @Test

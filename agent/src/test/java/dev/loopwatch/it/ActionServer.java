@@ -25,6 +25,6 @@ record ActionServer(Supplier<ForkedServer.Builder> builder, String handlerClass,
     /** The Vert.x web fixture of the it-fixtures module {@code module} ("vertx-4", "vertx-5"). */
     static ActionServer vertx(String module) {
         return new ActionServer(() -> ForkedServer.fixture(module, VertxContract.FIXTURE),
-                VertxContract.FIXTURE + "$ActionHandler", VertxContract.FIXTURE + "$Stall.spin");
+                VertxContract.FIXTURE + "$ActionHandler", "dev.loopwatch.fixtures.app.Stall.spin");
     }
 }

@@ -1,11 +1,8 @@
 package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,8 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ordinary thread or inside an allow-listed method are not. (A busy service, 10 000 fast requests, is
  * checked for no report of any kind by {@link NettyAgentContract}, where blocking calls are on by default.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BlockingCallsContract {
+abstract class BlockingCallsContract extends SharedServerContract {
     static final String BLOCKER = Blocker.class.getName() + ".";
     static final String HANDLER = FixtureServer.class.getName() + "$Handler";
     static final List<String> KINDS = List.of("sleep", "timeunit", "wait", "park", "lock", "future", "latch", "fileRead",
@@ -39,7 +35,6 @@ abstract class BlockingCallsContract {
     private final String transport;
     private final Class<?> mainClass;
     private final String taskPrefix;
-    private ForkedServer server;
 
     BlockingCallsContract(String line, String transport) {
         this(line, transport, FixtureServer.class, "I/O " + HANDLER + ".channelRead0");
@@ -56,11 +51,15 @@ abstract class BlockingCallsContract {
         this.taskPrefix = taskPrefix;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
+    @Override
+    ForkedServer start() throws Exception {
         // A long threshold: the stall reports are not what is tested here.
-        server = serverOn(line, transport).mainClass(mainClass)
+        return serverOn(line, transport).mainClass(mainClass)
                 .agentArgs("threshold=10s,tick=10ms,allow=" + Blocker.class.getName() + "$Allowed#run").start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         server.warmUp();
         // First uses load and initialise classes; do them once off the loops.
         for (String kind : KINDS) {
@@ -73,16 +72,10 @@ abstract class BlockingCallsContract {
         return ForkedServer.on(line, transport);
     }
 
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @AfterEach
+    @Override
     void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
+        super.agentHadNoError();
         assertFalse(server.stderr().contains("canary"), server.stderr());
     }
 

@@ -1,10 +1,6 @@
 package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
 import java.util.List;
@@ -18,39 +14,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Shared by the framework tests (Vert.x, WebFlux, gRPC): one forked fixture server per test class, under
  * {@code threshold=50ms}, driven by a real client on 127.0.0.1, its reports read back from the JSON lines.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FrameworkContract {
+abstract class FrameworkContract extends SharedServerContract {
     static final double THRESHOLD_MS = 50;
 
     private final String module;
     private final String mainClass;
-    ForkedServer server;
 
     FrameworkContract(String module, String mainClass) {
         this.module = module;
         this.mainClass = mainClass;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
-        server = ForkedServer.fixture(module, mainClass).agentArgs("threshold=50ms").start();
+    @Override
+    ForkedServer start() throws Exception {
+        return ForkedServer.fixture(module, mainClass).agentArgs("threshold=50ms").start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         // Class loading and JIT make the first requests slow for real: warm up, then count only our own.
         for (int i = 0; i < 200; i++) {
             server.get("/fast");
         }
         Thread.sleep(300);
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
     }
 
     /**

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrpcIT extends FrameworkContract {
     private static final String FIXTURE = "dev.loopwatch.fixtures.grpc.GrpcFixture";
     private static final String SERVICE = FIXTURE + "$StallServiceImpl";
-    private static final String STALL = FIXTURE + "$Stall.";
+    private static final String STALL = "dev.loopwatch.fixtures.app.Stall.";
 
     GrpcIT() {
         super("grpc", FIXTURE);

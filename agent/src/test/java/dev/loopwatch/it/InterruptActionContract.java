@@ -2,11 +2,7 @@ package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopwatch.fixtures.app.Waits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -26,31 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stays open), and no interrupt flag reaches the next task on the loop: each waiting endpoint queues a task
  * behind itself on its loop that records the flag and opens a FileChannel.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class InterruptActionContract {
+abstract class InterruptActionContract extends SharedServerContract {
     private final ActionServer fixture;
-    private ForkedServer server;
 
     InterruptActionContract(ActionServer fixture) {
         this.fixture = fixture;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
-        server = fixture.builder().get().agentArgs("threshold=50ms,action=interrupt").start();
+    @Override
+    ForkedServer start() throws Exception {
+        return fixture.builder().get().agentArgs("threshold=50ms,action=interrupt").start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         server.warmUp();
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
     }
 
     @Test

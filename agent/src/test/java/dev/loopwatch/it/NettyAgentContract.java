@@ -1,11 +1,7 @@
 package dev.loopwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -17,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What the agent must do on every Netty line and transport: one forked server per subclass, under
  * {@code threshold=50ms}, driven over HTTP on 127.0.0.1.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class NettyAgentContract {
+abstract class NettyAgentContract extends SharedServerContract {
     private static final String HANDLER = FixtureServer.class.getName() + "$Handler";
     private static final double THRESHOLD_MS = 50;
     private static final Predicate<JsonNode> STALLS = r -> r.get("type").asText().startsWith("stall");
@@ -26,7 +21,6 @@ abstract class NettyAgentContract {
     private final String line;
     private final String otherLine;
     private final String transport;
-    private ForkedServer server;
 
     NettyAgentContract(String line, String otherLine, String transport) {
         this.line = line;
@@ -34,22 +28,14 @@ abstract class NettyAgentContract {
         this.transport = transport;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
-        server = ForkedServer.on(line, transport).agentArgs("threshold=50ms").start();
+    @Override
+    ForkedServer start() throws Exception {
+        return ForkedServer.on(line, transport).agentArgs("threshold=50ms").start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         server.warmUp();
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
     }
 
     @Test

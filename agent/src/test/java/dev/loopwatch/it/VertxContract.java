@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class VertxContract extends FrameworkContract {
     static final String FIXTURE = "dev.loopwatch.fixtures.vertx.VertxFixture";
-    private static final String STALL = FIXTURE + "$Stall.";
+    private static final String STALL = "dev.loopwatch.fixtures.app.Stall.";
 
     private final String line;
     private final String otherLine;

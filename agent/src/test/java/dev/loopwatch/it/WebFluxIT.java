@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebFluxIT extends FrameworkContract {
     private static final String FIXTURE = "dev.loopwatch.fixtures.webflux.WebFluxFixture";
     private static final String CONTROLLER = FIXTURE + "$StallController";
-    private static final String STALL = FIXTURE + "$Stall.";
+    private static final String STALL = "dev.loopwatch.fixtures.app.Stall.";
 
     WebFluxIT() {
         super("webflux", FIXTURE);

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * the loop thread allocates nothing per call). Each fork checks that it measures what it claims.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.loopwatch.benchmarks.BlockingCallBenchmark}
- * (system properties {@code forks}, {@code iterations}, {@code seconds}, {@code loopwatch.agent}).
+ * (system properties {@code forks}, {@code iterations}, {@code seconds}, {@code benchmarks.agent}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -3,6 +3,8 @@ package dev.loopwatch.junit;
 import dev.loopwatch.junit.fixtures.FrameworkFixtures;
 import dev.loopwatch.junit.fixtures.SpinFixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
@@ -66,21 +68,15 @@ class LoopWatchExtensionTest {
         assertPassed(events, "fast");
     }
 
-    @Test
-    void vertxTestWithVertxExtensionFailsOnlyTheSpinningTest() {
-        Events events = run(FrameworkFixtures.OnVertx.class);
+    /** Vert.x 5 web with vertx-junit5's VertxExtension, and Reactor Netty's HTTP server (what WebFlux runs on). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(classes = {FrameworkFixtures.OnVertx.class, FrameworkFixtures.OnReactorNetty.class})
+    void frameworkTestFailsOnlyTheSpinningTest(Class<?> fixture) {
+        String loopThread = fixture == FrameworkFixtures.OnVertx.class ? "vert.x-eventloop-thread-" : "reactor-http-";
+        Events events = run(fixture);
         String message = failureOf(events, "spins").getMessage();
         assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.FrameworkFixtures.spin("), message);
-        assertTrue(message.contains("vert.x-eventloop-thread-"), message);
-        assertPassed(events, "fast");
-    }
-
-    @Test
-    void reactorNettyTestFailsOnlyTheSpinningTest() {
-        Events events = run(FrameworkFixtures.OnReactorNetty.class);
-        String message = failureOf(events, "spins").getMessage();
-        assertTrue(message.contains("culprit: dev.loopwatch.junit.fixtures.FrameworkFixtures.spin("), message);
-        assertTrue(message.contains("reactor-http-"), message);
+        assertTrue(message.contains(loopThread), message);
         assertPassed(events, "fast");
     }
 

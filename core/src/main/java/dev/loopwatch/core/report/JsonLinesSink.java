@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.function.Consumer;
 
 /**
- * Appends one JSON object per line to a file (format in the README). Each line is written whole, at once, unbuffered:
+ * Appends one JSON object per line to a file (format in docs/reports.md). Each line is written whole, at once, unbuffered:
  * a report must survive the JVM being killed right after it. A write that fails (a full disk, a file removed with its
  * directory) is said once, and the sink goes on trying with the next report, saying how many were lost when writing
  * works again: the log reports never depend on the file.

@@ -96,7 +96,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 + rounds + " rounds, checksum " + Long.toHexString(x) + ")\n";
     }
 
-    // The lines above keep their numbers: README.md shows DemoHandler.java:27, :48, :70 and :87 as demo.sh's
+    // The lines above keep their numbers: README.md and docs/ show DemoHandler.java:27, :48, :70 and :87 as demo.sh's
     // reports print them. Add code below this point.
 
     /** The {@code ms} query parameter: 0 to {@link #MAX_MS}, default 100. */
