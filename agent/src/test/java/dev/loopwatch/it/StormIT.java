@@ -69,14 +69,18 @@ class StormIT {
         }
     }
 
-    /** The status once every report made so far was delivered to the sinks (two readings 100 ms apart agree). */
+    /**
+     * The status once every report made so far is in the JSON lines: two readings 100 ms apart agree, and the file
+     * has as many lines as reports were delivered.
+     */
     private static JsonNode awaitSettled(ForkedServer server) throws Exception {
         JsonNode status = server.status();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 300; i++) {
             Thread.sleep(100);
             JsonNode next = server.status();
             if (next.get("reports").asLong() == status.get("reports").asLong()
-                    && next.get("stalls").asLong() == status.get("stalls").asLong()) {
+                    && next.get("stalls").asLong() == status.get("stalls").asLong()
+                    && server.reports().size() == next.get("reports").asLong()) {
                 return next;
             }
             status = next;
