@@ -34,11 +34,24 @@ public final class StackAnalyzer {
         return false;
     }
 
-    /** The first application frame from the top; the top frame when every frame is a framework's. */
+    /**
+     * The first application frame from the top. When every frame is a framework's, the frame that explains the stall:
+     * the static initialiser being run, if any (a fresh Netty 4.2 service's first request runs
+     * {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: its top frame is some JFR
+     * internal, which names nothing), else the top frame.
+     */
     public StackTraceElement culprit(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
             if (!isFramework(frame.getClassName())) {
                 return frame;
+            }
+        }
+        for (StackTraceElement frame : stack) {
+            if (frame.getMethodName().equals("<clinit>")) {
+                return frame;
+            }
+            if (DispatchPoint.kindOf(frame) != null) {
+                break;
             }
         }
         return stack.length == 0 ? null : stack[0];

@@ -75,6 +75,20 @@ class StackAnalyzerTest {
         assertEquals("unknown task", analyzer.describeTask(new StackTraceElement[] {f("com.acme.X", "y")}));
     }
 
+    /** A fresh Netty 4.2 loop's first allocation starts JFR in a class initialiser: that is what explains it. */
+    @Test
+    void aFrameworkOnlyStallInAStaticInitialiserNamesTheInitialiser() {
+        StackTraceElement[] jfrStart = {
+                f("jdk.jfr.internal.Type", "getKnownType"),
+                f("jdk.jfr.internal.TypeLibrary", "createType"),
+                f("io.netty.buffer.AllocateChunkEvent", "<clinit>"),
+                f("io.netty.buffer.AdaptivePoolingAllocator$Chunk", "<init>"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("io.netty.buffer.AllocateChunkEvent.<clinit>", analyzer.culprit(jfrStart).getClassName() + "."
+                + analyzer.culprit(jfrStart).getMethodName());
+    }
+
     @Test
     void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
         assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());

@@ -31,6 +31,10 @@ public final class AllowList {
             "org.apache.logging.log4j.core.appender.OutputStreamManager#write",
             "org.apache.logging.log4j.core.appender.OutputStreamManager#flush",
             "org.slf4j.simple.SimpleLogger#write",
+            // JBoss LogManager (Quarkus, WildFly): every handler that writes (console, file, size- and
+            // period-rotating) does it in WriterHandler's doPublish and flush.
+            "org.jboss.logmanager.handlers.WriterHandler#doPublish",
+            "org.jboss.logmanager.handlers.WriterHandler#flush",
             "io.netty.util.concurrent.SingleThreadEventExecutor#takeTask",
             "io.netty.util.concurrent.SingleThreadEventExecutor#confirmShutdown",
             "io.netty.util.concurrent.GlobalEventExecutor#takeTask",
