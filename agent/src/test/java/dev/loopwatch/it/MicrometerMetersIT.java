@@ -20,6 +20,7 @@ class MicrometerMetersIT {
             while (System.nanoTime() < deadline) {
                 meters = server.get("/meters");
                 if (meters.contains("FixtureServer$Handler.spin") && meters.contains("loopwatch.loop.lag")
+                        && meters.contains("loopwatch.tasks")
                         && meters.contains("loopwatch.stall.duration") && meters.contains("java.lang.Thread.sleep")) {
                     break;
                 }
@@ -31,6 +32,11 @@ class MicrometerMetersIT {
                     + " count=1\\.0.*"), meters);
             assertTrue(meters.matches("(?s).*loopwatch\\.stall\\.duration\\{cause=task,kind=loop} count=[1-9].*"), meters);
             assertTrue(meters.matches("(?s).*loopwatch\\.loop\\.lag\\{loop=[^,]+,statistic=p99} value=.*"), meters);
+            assertTrue(meters.matches("(?s).*loopwatch\\.tasks\\{group=nioEventLoopGroup-3} count=[1-9][0-9]{2,}.*"),
+                    "the worker group ran the warm-up's hundreds of tasks: " + meters);
+            assertTrue(meters.matches("(?s).*loopwatch\\.task\\.duration\\{group=nioEventLoopGroup-3,statistic=max}"
+                    + " value=(0\\.1[4-9]|0\\.[2-9]|[1-9]).*"), "the 150 ms spin is timed (or the cold start's longer"
+                    + " stall): " + meters);
             assertEquals(0, server.status().get("errors").asLong());
         }
     }

@@ -56,7 +56,7 @@ public final class LoopWatch {
         }
         sinks.addAll(extraSinks);
         if (config.meters()) {
-            sinks.add(new MicrometerMeters(LoopWatch::applicationLoader, this::lag));
+            sinks.add(new MicrometerMeters(LoopWatch::applicationLoader, this::lag, this::tasks));
         }
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
@@ -195,6 +195,14 @@ public final class LoopWatch {
      */
     public List<Lag> lag() {
         return watchdog.lagSnapshot();
+    }
+
+    /**
+     * Each loop group's tasks since start: every task counted, and the ones that ran past a watchdog tick timed (to a
+     * tick); see {@link GroupTasks}. The loops pay nothing for it.
+     */
+    public List<GroupTasks> tasks() {
+        return watchdog.taskSnapshot();
     }
 
     public Status status() {

@@ -56,6 +56,8 @@ final class Watchdog implements Runnable {
     private boolean allQuiet;
     /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
     private boolean quietPace;
+    /** Every loop group's tasks, counted and (those seen running) timed. */
+    private final TaskTimes tasks = new TaskTimes();
     /** The loop-lag probes ({@code lag=}), or null when off. */
     private volatile LoopLag lag;
     /** The JVM's pause counters (opened by the watchdog's thread as it starts), or null: stalls are then the task's. */
@@ -135,6 +137,11 @@ final class Watchdog implements Runnable {
     /** Measures each loop's lag with a probe task every {@code intervalNanos} (see {@link LoopLag}). */
     void lag(long intervalNanos) {
         lag = new LoopLag(intervalNanos);
+    }
+
+    /** Each loop group's tasks so far. */
+    List<GroupTasks> taskSnapshot() {
+        return tasks.snapshot();
     }
 
     /** Each loop's lag so far; empty when not measured. */
@@ -245,6 +252,9 @@ final class Watchdog implements Runnable {
         // is over, so its stall ends now rather than never.
         MonitorContention m = monitors;
         old.forEach((slot, w) -> {
+            if (w.seq >= 0) {
+                countEnded(slot, w, slot.seq(), now);
+            }
             if (m != null) {
                 m.forget(slot, w.monitorWait, now);
             }
@@ -264,6 +274,9 @@ final class Watchdog implements Runnable {
         }
         long seq = slot.seq();
         if (seq != w.seq) {
+            if (w.seq >= 0) {
+                countEnded(slot, w, seq, now);
+            }
             if (w.stallId != 0) {
                 endStall(slot, w, w.lastSeen + (now - w.lastSeen) / 2);
             } else {
@@ -297,6 +310,12 @@ final class Watchdog implements Runnable {
             sample(slot, w, seq, now);
         }
         w.lastSeen = now;
+    }
+
+    /** Counts the tasks that ended since the last tick; the one seen running then is timed from its start estimate. */
+    private void countEnded(LoopSlot slot, Watch w, long seq, long now) {
+        boolean seenRunning = (w.seq & 1L) != 0;
+        tasks.ended(slot, (seq >> 1) - (w.seq >> 1), seenRunning ? w.lastSeen + (now - w.lastSeen) / 2 - w.start : -1);
     }
 
     /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}). */

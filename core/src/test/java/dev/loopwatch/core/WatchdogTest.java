@@ -92,6 +92,20 @@ class WatchdogTest {
         assertTrue(Math.abs(end.elapsedNanos() - took) < took / 10, end.elapsedNanos() + " vs " + took);
     }
 
+    /** Every task is counted; one that ran past a tick is timed, to about a tick. */
+    @Test
+    void tasksAreCountedPerGroupAndThoseSeenRunningTimed() throws Exception {
+        startWatchdog();
+        runAsLoopTask(() -> spin(80), true);
+        assertTrue(watchdog.awaitTicks(3, TimeUnit.SECONDS.toNanos(5)));
+        GroupTasks group = watchdog.taskSnapshot().stream().filter(g -> g.group().equals("test-loop")).findFirst()
+                .orElseThrow(() -> new AssertionError("no group test-loop: " + watchdog.taskSnapshot()));
+        assertEquals(1, group.tasks(), group.toString());
+        assertEquals(1, group.timed(), group.toString());
+        assertTrue(group.maxNanos() >= TimeUnit.MILLISECONDS.toNanos(70)
+                && group.maxNanos() <= TimeUnit.MILLISECONDS.toNanos(200), group.toString());
+    }
+
     @Test
     void shortTasksAndUnregisteredThreadsAreNotReported() throws Exception {
         startWatchdog();

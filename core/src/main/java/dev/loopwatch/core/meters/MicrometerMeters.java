@@ -1,6 +1,7 @@
 package dev.loopwatch.core.meters;
 
 import dev.loopwatch.core.Diagnostics;
+import dev.loopwatch.core.GroupTasks;
 import dev.loopwatch.core.Lag;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportSink;
@@ -30,7 +31,10 @@ import java.util.function.ToDoubleFunction;
  *       by name, the rest {@code other});</li>
  *   <li>{@code loopwatch.stall.duration} (timer, at each stall's end): tags {@code kind}, {@code cause};</li>
  *   <li>{@code loopwatch.blocking.calls} (counter, every call): tags {@code call}, {@code culprit};</li>
- *   <li>{@code loopwatch.loop.lag} (gauge, seconds): tags {@code loop} and {@code statistic} (p50, p99, max).</li>
+ *   <li>{@code loopwatch.loop.lag} (gauge, seconds): tags {@code loop} and {@code statistic} (p50, p99, max);</li>
+ *   <li>{@code loopwatch.tasks} (function counter): tag {@code group}, every task the group's loops ran;</li>
+ *   <li>{@code loopwatch.task.duration} (gauge, seconds): tags {@code group}, {@code statistic} (p50, p99, max) of the
+ *       tasks the watchdog timed (those that ran past one of its ticks).</li>
  * </ul>
  * A meter is looked up and incremented on the reporter thread only (and the lag gauges read by the registry's own
  * thread): nothing on a loop.
@@ -41,6 +45,8 @@ public final class MicrometerMeters implements ReportSink {
 
     private final Supplier<ClassLoader> appLoader;
     private final Supplier<List<Lag>> lag;
+    private final Supplier<List<GroupTasks>> tasks;
+    private final Set<String> taskGroups = new HashSet<>();
     private final Set<ClassLoader> tried = Collections.newSetFromMap(new WeakHashMap<>());
     private final Map<String, Object> meters = new HashMap<>();
     private final Map<String, Set<String>> culprits = new HashMap<>();
@@ -50,10 +56,12 @@ public final class MicrometerMeters implements ReportSink {
     /**
      * @param appLoader where Micrometer is looked for (the class loader of a watched loop's class)
      * @param lag       each loop's lag, read by the gauges
+     * @param tasks     each loop group's tasks, read by the gauges
      */
-    public MicrometerMeters(Supplier<ClassLoader> appLoader, Supplier<List<Lag>> lag) {
+    public MicrometerMeters(Supplier<ClassLoader> appLoader, Supplier<List<Lag>> lag, Supplier<List<GroupTasks>> tasks) {
         this.appLoader = appLoader;
         this.lag = lag;
+        this.tasks = tasks;
     }
 
     /** Whether the meters are in a registry. */
@@ -161,14 +169,41 @@ public final class MicrometerMeters implements ReportSink {
     }
 
     private void lagGauges(Micrometer m) throws ReflectiveOperationException {
+        for (GroupTasks g : tasks.get()) {
+            if (taskGroups.add(g.group())) {
+                String group = g.group();
+                m.functionCounter("loopwatch.tasks", "tasks the group's loops ran", tasks,
+                        t -> groupValue(t, group, GroupTasks::tasks, 1), "group", group);
+                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                        t -> groupValue(t, group, GroupTasks::p50Nanos, 1e-9), "group", group, "statistic", "p50");
+                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                        t -> groupValue(t, group, GroupTasks::p99Nanos, 1e-9), "group", group, "statistic", "p99");
+                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                        t -> groupValue(t, group, GroupTasks::maxNanos, 1e-9), "group", group, "statistic", "max");
+            }
+        }
         for (Lag loop : lag.get()) {
             if (lagGauges.add(loop.thread())) {
                 String thread = loop.thread();
-                m.gauge("loopwatch.loop.lag", thread, "p50", lag, l -> seconds(l, thread, Lag::p50Nanos));
-                m.gauge("loopwatch.loop.lag", thread, "p99", lag, l -> seconds(l, thread, Lag::p99Nanos));
-                m.gauge("loopwatch.loop.lag", thread, "max", lag, l -> seconds(l, thread, Lag::maxNanos));
+                String help = "how long a probe task waited on the loop";
+                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::p50Nanos), "loop", thread,
+                        "statistic", "p50");
+                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::p99Nanos), "loop", thread,
+                        "statistic", "p99");
+                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::maxNanos), "loop", thread,
+                        "statistic", "max");
             }
         }
+    }
+
+    private static double groupValue(Supplier<List<GroupTasks>> tasks, String group,
+                                     java.util.function.ToLongFunction<GroupTasks> f, double scale) {
+        for (GroupTasks g : tasks.get()) {
+            if (g.group().equals(group)) {
+                return f.applyAsLong(g) * scale;
+            }
+        }
+        return Double.NaN;
     }
 
     private static double seconds(Supplier<List<Lag>> lag, String thread, java.util.function.ToLongFunction<Lag> f) {
@@ -187,6 +222,7 @@ public final class MicrometerMeters implements ReportSink {
         final Method counterBuilder;
         final Method timerBuilder;
         final Method gaugeBuilder;
+        final Method functionCounterBuilder;
         final Method increment;
         final Method record;
 
@@ -200,6 +236,8 @@ public final class MicrometerMeters implements ReportSink {
             counterBuilder = counter.getMethod("builder", String.class);
             timerBuilder = timer.getMethod("builder", String.class);
             gaugeBuilder = gauge.getMethod("builder", String.class, Object.class, ToDoubleFunction.class);
+            functionCounterBuilder = Class.forName("io.micrometer.core.instrument.FunctionCounter", false, loader)
+                    .getMethod("builder", String.class, Object.class, ToDoubleFunction.class);
             increment = counter.getMethod("increment", double.class);
             record = timer.getMethod("record", long.class, TimeUnit.class);
         }
@@ -212,10 +250,14 @@ public final class MicrometerMeters implements ReportSink {
             return register(timerBuilder.invoke(null, name), description, null, tags);
         }
 
-        <T> void gauge(String name, String loop, String statistic, T source, ToDoubleFunction<T> f)
+        <T> void gauge(String name, String description, T source, ToDoubleFunction<T> f, String... tags)
                 throws ReflectiveOperationException {
-            register(gaugeBuilder.invoke(null, name, source, f), "how long a probe task waited on the loop",
-                    "seconds", "loop", loop, "statistic", statistic);
+            register(gaugeBuilder.invoke(null, name, source, f), description, "seconds", tags);
+        }
+
+        <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> f, String... tags)
+                throws ReflectiveOperationException {
+            register(functionCounterBuilder.invoke(null, name, source, f), description, null, tags);
         }
 
         private Object register(Object builder, String description, String baseUnit, String... tags)
