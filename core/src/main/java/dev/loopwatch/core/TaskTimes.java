@@ -18,12 +18,19 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TaskTimes {
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
 
-    /** The loop of {@code slot} ended {@code ended} tasks since the last tick, one of them seen running for {@code timed}. */
-    void ended(LoopSlot slot, long ended, long timedNanos) {
+    /**
+     * The loop of {@code slot} ended {@code ended} tasks since the last tick, one of them seen running for {@code timed}
+     * (or -1). Its group is looked up once per loop and kept in its watch: a tick allocates nothing here.
+     */
+    void ended(LoopSlot slot, Watch w, long ended, long timedNanos) {
         if (ended <= 0) {
             return;
         }
-        Group group = groups.computeIfAbsent(groupOf(slot.thread().getName()), Group::new);
+        Group group = w.taskGroup;
+        if (group == null) {
+            group = groups.computeIfAbsent(groupOf(slot.thread().getName()), Group::new);
+            w.taskGroup = group;
+        }
         group.tasks.addAndGet(ended);
         if (timedNanos >= 0) {
             group.timed.record(timedNanos);
@@ -47,7 +54,7 @@ final class TaskTimes {
         return all;
     }
 
-    private static final class Group {
+    static final class Group {
         final String name;
         final AtomicLong tasks = new AtomicLong();
         final LagHistogram timed = new LagHistogram();

@@ -16,6 +16,8 @@ final class Watch {
     /** The JVM's safepoint and GC time before the task began (see {@link JvmCounters}). */
     long pauseAtStart;
     long gcAtStart;
+    /** The loop's group in {@link TaskTimes}, once looked up. */
+    TaskTimes.Group taskGroup;
     /** Where the stall's time goes, sampled while it lasts; null when no stall. */
     StallProfile profile;
     String task;

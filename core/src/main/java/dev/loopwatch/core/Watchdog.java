@@ -315,7 +315,7 @@ final class Watchdog implements Runnable {
     /** Counts the tasks that ended since the last tick; the one seen running then is timed from its start estimate. */
     private void countEnded(LoopSlot slot, Watch w, long seq, long now) {
         boolean seenRunning = (w.seq & 1L) != 0;
-        tasks.ended(slot, (seq >> 1) - (w.seq >> 1), seenRunning ? w.lastSeen + (now - w.lastSeen) / 2 - w.start : -1);
+        tasks.ended(slot, w, (seq >> 1) - (w.seq >> 1), seenRunning ? w.lastSeen + (now - w.lastSeen) / 2 - w.start : -1);
     }
 
     /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}). */
