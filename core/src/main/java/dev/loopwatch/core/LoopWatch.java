@@ -10,6 +10,7 @@ import dev.loopwatch.core.config.LoopWatchConfig;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
 import dev.loopwatch.core.report.ReportSink;
+import dev.loopwatch.core.report.jfr.JfrSink;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ public final class LoopWatch {
                         + "); no JSON-lines reports, log reports go on");
             }
         }
+        // JFR events (loopwatch.Stall, ...): nothing of JFR is touched until a recording may want them.
+        sinks.add(new JfrSink());
         sinks.addAll(extraSinks);
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
