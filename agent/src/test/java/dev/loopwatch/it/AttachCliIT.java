@@ -69,6 +69,26 @@ class AttachCliIT {
         }
     }
 
+    /** A service started with -javaagent: attach changes its options (the agent's classes are in the bootstrap loader). */
+    @Test
+    void attachToAServiceUnderJavaagentChangesItsOptions() throws Exception {
+        try (ForkedServer server = ForkedServer.on("netty-4.1", "nio").agentArgs("threshold=100ms,tick=10ms").start()) {
+            server.warmUp();
+            String pid = Long.toString(server.pid());
+            Result result = cli("attach", pid, "threshold=30ms", "action=abort", "abort.include=com.acme",
+                    "report=" + server.reportFile());
+            assertEquals(0, result.status, result + server.stderr());
+            assertEquals("loopwatch in " + pid + " was already running: threshold 100 ms -> 30 ms (the watchdog still"
+                    + " looks every 10 ms); cannot change in a running JVM: action (stays log), abort.include (stays"
+                    + " empty) (restart the service with -javaagent to change them)", result.out.trim());
+            int before = server.reports().size();
+            server.get("/spin?ms=80");
+            JsonNode stall = awaitStall(server, before);
+            assertEquals(30.0, stall.get("thresholdMs").asDouble(), stall.toString());
+            server.assertAgentHealthy();
+        }
+    }
+
     /** The test word for word: a 300 ms spin, running when the agent arrives, is reported. */
     @Test
     void aSpinUnderWayWhenTheAgentArrivesIsReported() throws Exception {
