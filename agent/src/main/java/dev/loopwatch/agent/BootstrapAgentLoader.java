@@ -30,17 +30,17 @@ import java.util.zip.ZipFile;
  * ({@link BootstrapBridge}); a class is only parsed here, linked when first used.
  *
  * <p>Left to the system class loader: {@link AgentMain} and this class (they run before), and
- * {@code blocking.Canary}, whose calls must go through the call-site rewrite as it loads, and {@link Cli}, the attach
- * command, which links to {@code jdk.attach} (not a module of the bootstrap loader) and never runs in a service. Once the agent's classes
+ * {@code blocking.Canary}, whose calls must go through the call-site rewrite as it loads, and {@link AttachCommand}, the
+ * attach command's, which links to {@code jdk.attach} (not a module of the bootstrap loader) and never runs in a service. Once the agent's classes
  * are in the bootstrap loader, the system class loader finds them there first (it asks its parents), so loopwatch
  * on the application's class path too (the JUnit extension's {@code core}) is the same one copy.
  */
 final class BootstrapAgentLoader {
-    /** The attach command ({@code Main-Class}). */
-    static final String CLI = "dev/loopwatch/agent/Cli";
+    /** The attach command's half that links to {@code jdk.attach}. */
+    static final String ATTACH_COMMAND = "dev/loopwatch/agent/AttachCommand";
 
     private static final Set<String> LEFT_OUT = Set.of("dev/loopwatch/agent/AgentMain",
-            "dev/loopwatch/agent/BootstrapAgentLoader", CallSiteRewriter.CANARY, CLI);
+            "dev/loopwatch/agent/BootstrapAgentLoader", CallSiteRewriter.CANARY, ATTACH_COMMAND);
 
     private BootstrapAgentLoader() {
     }

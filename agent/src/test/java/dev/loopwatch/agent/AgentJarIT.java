@@ -86,8 +86,8 @@ class AgentJarIT {
                     while (m.find()) {
                         String type = m.group(1).replaceFirst("^\\[+L?", "");
                         // The attach command alone links to jdk.attach: it runs in a JVM of its own, never in the
-                        // service, and the agent leaves it out of the bootstrap loader (BootstrapAgentLoader.CLI).
-                        boolean attachApi = entry.getName().equals(BootstrapAgentLoader.CLI + ".class")
+                        // service, and the agent leaves it out of the bootstrap loader.
+                        boolean attachApi = entry.getName().equals(BootstrapAgentLoader.ATTACH_COMMAND + ".class")
                                 && type.startsWith("com/sun/tools/attach/");
                         if (type.length() > 1 && !attachApi && !type.matches("(java|javax|jdk|sun|dev/loopwatch)/.*")) {
                             foreign.add(entry.getName() + " -> " + type);

@@ -125,6 +125,10 @@ class AttachCliIT {
         Result typo = cli("attach", Long.toString(ProcessHandle.current().pid()), "treshold=50ms");
         assertOneLineError(typo, 2, "loopwatch: unknown option 'treshold' (agent argument); valid options: threshold,");
         assertTrue(typo.err.contains("nothing was attached"), typo.toString());
+
+        // A runtime without jdk.attach (a JRE, a jlink'd image; here --limit-modules): one line, not a stack trace.
+        Result noAttachModule = run(List.of(), List.of("--limit-modules=java.se"), "list");
+        assertOneLineError(noAttachModule, 1, "loopwatch: this Java runtime has no jdk.attach module");
     }
 
     @Test
@@ -165,13 +169,20 @@ class AttachCliIT {
     }
 
     private static Result cli(String... args) throws IOException, InterruptedException {
-        return run(List.of(), args);
+        return run(List.of(), List.of(), args);
     }
 
     private static Result run(List<String> prefix, String... args) throws IOException, InterruptedException {
+        return run(prefix, List.of(), args);
+    }
+
+    /** {@code prefix java jvmArgs -jar agent.jar args}. */
+    private static Result run(List<String> prefix, List<String> jvmArgs, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:-UsePerfData"); // the command itself is not a JVM to list
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(ForkedServer.AGENT_JAR.toAbsolutePath().toString());
         command.addAll(List.of(args));
