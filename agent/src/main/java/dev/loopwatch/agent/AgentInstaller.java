@@ -44,9 +44,19 @@ final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    static synchronized void install(String args, Instrumentation inst, boolean late) throws Exception {
+    /**
+     * Installs loopwatch, or, when it runs already (a second {@code attach}), applies the options that can change live
+     * ({@link LiveOptions}).
+     *
+     * @return what happened, in one line: the {@code attach} command shows it
+     */
+    static synchronized String install(String args, Instrumentation inst, boolean late) throws Exception {
         if (installed) {
-            return;
+            LoopWatch engine = LoopWatch.current();
+            String outcome = engine == null ? "loopwatch was loaded before but is not running; nothing changed"
+                    : LiveOptions.apply(args, engine);
+            System.err.println(outcome);
+            return outcome;
         }
         LoopWatchConfig config;
         try {
@@ -54,7 +64,7 @@ final class AgentInstaller {
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             LoopWatch.refused(e.getMessage());
-            return;
+            return e.getMessage();
         }
         // The bridge must be in the bootstrap loader before anything links to it: core, and the woven code.
         BootstrapBridge.inject(inst);
@@ -67,6 +77,7 @@ final class AgentInstaller {
             Diagnostics.disabled("instrumentation", t);
             Instrumentations.ready();
         }
+        return "loopwatch is running: " + LiveOptions.summary(config);
     }
 
     /**

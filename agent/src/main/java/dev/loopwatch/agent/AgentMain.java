@@ -34,25 +34,38 @@ public final class AgentMain {
         start(args, inst, false, loader);
     }
 
-    /** Attached to a running JVM (the JUnit extension's self-attach). */
+    /**
+     * Attached to a running JVM ({@code java -jar loopwatch-agent.jar attach <pid>}, the JUnit extension's self-attach).
+     * What happened is left, in one line, in the system property {@value #OUTCOME}, where the attach command reads it.
+     */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true, AgentMain.class.getClassLoader());
+        String outcome = start(args, inst, true, AgentMain.class.getClassLoader());
+        try {
+            System.setProperty(OUTCOME, outcome);
+        } catch (RuntimeException e) {
+            // a security manager's refusal: the attach command then says it got no answer
+        }
     }
 
-    private static void start(String args, Instrumentation inst, boolean late, ClassLoader loader) {
+    /** The system property a late attach leaves its outcome in (not {@code loopwatch.*}: that is for options). */
+    static final String OUTCOME = "dev.loopwatch.attach.outcome";
+
+    private static String start(String args, Instrumentation inst, boolean late, ClassLoader loader) {
         try {
             Method install = Class.forName(INSTALLER, true, loader)
                     .getDeclaredMethod("install", String.class, Instrumentation.class, boolean.class);
             install.setAccessible(true);
-            install.invoke(null, args, inst, late);
+            return String.valueOf(install.invoke(null, args, inst, late));
         } catch (InvocationTargetException e) {
-            failed(e.getCause());
+            return failed(e.getCause());
         } catch (Throwable t) {
-            failed(t);
+            return failed(t);
         }
     }
 
-    private static void failed(Throwable t) {
-        System.err.println("loopwatch: could not start (" + t + "); the service runs without loopwatch");
+    private static String failed(Throwable t) {
+        String line = "loopwatch: could not start (" + t + "); the service runs without loopwatch";
+        System.err.println(line);
+        return line;
     }
 }

@@ -11,7 +11,6 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -31,13 +30,17 @@ import java.util.zip.ZipFile;
  * ({@link BootstrapBridge}); a class is only parsed here, linked when first used.
  *
  * <p>Left to the system class loader: {@link AgentMain} and this class (they run before), and
- * {@code blocking.Canary}, whose calls must go through the call-site rewrite as it loads. Once the agent's classes
+ * {@code blocking.Canary}, whose calls must go through the call-site rewrite as it loads, and {@link AttachCommand}, the
+ * attach command's, which links to {@code jdk.attach} (not a module of the bootstrap loader) and never runs in a service. Once the agent's classes
  * are in the bootstrap loader, the system class loader finds them there first (it asks its parents), so loopwatch
  * on the application's class path too (the JUnit extension's {@code core}) is the same one copy.
  */
 final class BootstrapAgentLoader {
+    /** The attach command's half that links to {@code jdk.attach}. */
+    static final String ATTACH_COMMAND = "dev/loopwatch/agent/AttachCommand";
+
     private static final Set<String> LEFT_OUT = Set.of("dev/loopwatch/agent/AgentMain",
-            "dev/loopwatch/agent/BootstrapAgentLoader", CallSiteRewriter.CANARY);
+            "dev/loopwatch/agent/BootstrapAgentLoader", CallSiteRewriter.CANARY, ATTACH_COMMAND);
 
     private BootstrapAgentLoader() {
     }
@@ -62,7 +65,7 @@ final class BootstrapAgentLoader {
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        Set<String> defined = new HashSet<>();
+        Map<String, Boolean> defined = new HashMap<>(classes.size() * 2);
         for (String name : classes.keySet()) {
             defineWithSupertypes(name, classes, defined, unsafe, define);
         }
@@ -112,21 +115,47 @@ final class BootstrapAgentLoader {
         return classes;
     }
 
-    private static void defineWithSupertypes(String name, Map<String, byte[]> classes, Set<String> defined,
-                                             Object unsafe, Method define) throws Exception {
-        if (!defined.add(name)) {
-            return;
+    /**
+     * Defines the class after its supertypes in the jar.
+     *
+     * @return false when the class is left out: a supertype of the JDK's is not in this runtime (the JFR events'
+     *     {@code jdk.jfr.Event} in a jlink'd image without {@code jdk.jfr}); the JVM would refuse the class, and with it
+     *     the whole agent. Nothing uses such a class there: its part checks for the module first ({@code JfrSink}).
+     */
+    private static boolean defineWithSupertypes(String name, Map<String, byte[]> classes, Map<String, Boolean> defined,
+                                                Object unsafe, Method define) throws Exception {
+        Boolean done = defined.get(name);
+        if (done != null) {
+            return done;
         }
+        defined.put(name, Boolean.FALSE);
         byte[] bytes = classes.get(name);
         ConstantPool pool = ConstantPool.of(bytes);
         if (pool == null) {
             throw new IllegalStateException("cannot read the class file of " + name);
         }
         for (String supertype : pool.supertypes()) {
-            if (classes.containsKey(supertype)) {
-                defineWithSupertypes(supertype, classes, defined, unsafe, define);
+            boolean there = classes.containsKey(supertype) ? defineWithSupertypes(supertype, classes, defined, unsafe, define)
+                    : inRuntime(supertype);
+            if (!there) {
+                return false;
             }
         }
         define.invoke(unsafe, name.replace('/', '.'), bytes, 0, bytes.length, null, null);
+        defined.put(name, Boolean.TRUE);
+        return true;
+    }
+
+    /** Whether the bootstrap loader has this JDK type: {@code java.*} always; another only if its module is here. */
+    private static boolean inRuntime(String type) {
+        if (type.startsWith("java/")) {
+            return true;
+        }
+        try {
+            Class.forName(type.replace('/', '.'), false, null);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }

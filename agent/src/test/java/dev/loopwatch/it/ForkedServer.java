@@ -225,6 +225,11 @@ final class ForkedServer implements AutoCloseable {
         }
     }
 
+    /** The JSON-lines report file the harness gives the agent ({@code report=}). */
+    Path reportFile() {
+        return report;
+    }
+
     /** GETs {@code path} and returns the answer, whatever its status. */
     HttpResponse<String> send(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

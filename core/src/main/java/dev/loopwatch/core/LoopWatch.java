@@ -11,6 +11,7 @@ import dev.loopwatch.core.meters.MicrometerMeters;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
 import dev.loopwatch.core.report.ReportSink;
+import dev.loopwatch.core.report.jfr.JfrSink;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ public final class LoopWatch {
                         + "); no JSON-lines reports, log reports go on");
             }
         }
+        // JFR events (loopwatch.Stall, ...): nothing of JFR is touched until a recording may want them.
+        sinks.add(new JfrSink());
         sinks.addAll(extraSinks);
         if (config.meters()) {
             sinks.add(new MicrometerMeters(LoopWatch::applicationLoader, this::lag, this::tasks));
