@@ -115,7 +115,9 @@ class JfrEventsIT {
                 server::diagnostics);
         assertFalse(server.awaitReports(before, r -> r.get("type").asText().equals("blocking-call")
                 && r.get("culprit").asText().startsWith(HANDLER + "sleep("), 1, 10).isEmpty(), server::diagnostics);
-        Thread.sleep(300); // the reporter thread commits the events after it wrote the JSON lines
+        // The reporter thread commits the events after it wrote the JSON lines; the periodic loop-lag event comes every
+        // second once the types are registered (at the first report after JFR started).
+        Thread.sleep(1500);
         Path file = dir.resolve("lw.jfr");
         run(JAVA_BIN.resolve("jcmd").toString(), Long.toString(server.pid()), "JFR.dump", "name=lw",
                 "filename=" + file);
@@ -148,6 +150,18 @@ class JfrEventsIT {
         assertTrue(end.getDuration("elapsed").toMillis() >= 250, end.toString());
         assertEquals(stall.getString("loopThread"), end.getString("loopThread"));
         assertEquals(List.of("loopwatch"), end.getEventType().getCategoryNames());
+        // Its time split as the JSON line's: mostly the spin's own, but a JVM that just started JFR stops its threads
+        // at safepoints for a while (seen: 180 of the 300 ms), and the split says so.
+        assertTrue(List.of("task", "safepoint").contains(end.getString("cause")), end.toString());
+        assertTrue(end.getDuration("taskTime").plus(end.getDuration("safepointTime")).plus(end.getDuration("gcTime"))
+                .plus(end.getDuration("classLoadingTime")).toMillis() >= 250, "the parts add up: " + end);
+        assertTrue(end.getDuration("taskTime").toMillis() >= 50, end.toString());
+
+        List<RecordedEvent> lag = events.stream().filter(e -> e.getEventType().getName().equals("loopwatch.LoopLag"))
+                .filter(e -> e.getString("loopThread").equals(stall.getString("loopThread"))).collect(Collectors.toList());
+        assertFalse(lag.isEmpty(), "a loopwatch.LoopLag event a second for the loop: " + events);
+        assertTrue(lag.get(lag.size() - 1).getDuration("max").toMillis() >= 200,
+                "the probe queued behind the 300 ms spin waited for it: " + lag);
 
         RecordedEvent call = only(events, "loopwatch.BlockingCall",
                 e -> culprit(e).startsWith(HANDLER + "sleep("));

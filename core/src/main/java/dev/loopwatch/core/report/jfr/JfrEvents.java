@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * loopwatch's JFR event types and the one place that maps a report to its event. A new event type is a subclass of
  * {@link LoopEvent} (its {@code @Name}, {@code @Label} and fields, and a {@code fill} that sets them), one more entry
- * in {@link #TYPES}, and one more case in {@link #create}.
+ * in {@link #TYPES}, and one more case in {@link #create}. A periodic one ({@link LoopLagEvent}) is added with its
+ * hook in {@link #register}.
  */
 final class JfrEvents {
     /** Every event type loopwatch commits, registered together once JFR runs. */
@@ -31,6 +32,7 @@ final class JfrEvents {
         for (Class<? extends LoopEvent> type : TYPES) {
             FlightRecorder.register(type);
         }
+        FlightRecorder.addPeriodicEvent(LoopLagEvent.class, LoopLagEvent::emit);
     }
 
     /** The event for this kind of report, or null when none is defined for it (an action's report). */
