@@ -1,7 +1,7 @@
 package dev.loopwatch.bridge;
 
 /**
- * The check that {@code action=abort} injects at method entries and loop back-edges of the classes named by
+ * The check that {@code action=abort} (and {@code action=slice}, which suspends the task here: {@link Slices}) injects at method entries and loop back-edges of the classes named by
  * {@code abort.include}: {@code INVOKESTATIC dev/loopwatch/bridge/Abort.check()V}.
  *
  * <p>Its fast path is one volatile read of a static int that is zero unless the watchdog has asked some
@@ -28,6 +28,9 @@ public final class Abort {
         LoopSlot slot = Loops.slotOf(Thread.currentThread());
         if (slot != null) {
             slot.abortIfRequested();
+            if (Slices.enabled) {
+                Slices.yieldIfRequested(slot);
+            }
         }
     }
 

@@ -50,7 +50,7 @@ public final class LoopWatch {
         sinks.addAll(extraSinks);
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
-                config.action());
+                config.action(), config.sliceNanos());
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
         if (config.blocking()) {
@@ -180,7 +180,8 @@ public final class LoopWatch {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),
                 reporter.delivered(),
                 reporter.dropped(), Diagnostics.errors(), Diagnostics.failures(), Instrumentations.applied(),
-                logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed());
+                logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed(),
+                dev.loopwatch.bridge.Slices.slices(), dev.loopwatch.bridge.Slices.fallbacks());
     }
 
     /** Stops both threads after the queued reports are written. For tests; the agent never stops. */

@@ -162,8 +162,8 @@ class ConfigParserTest {
     @Test
     void abortIncludeWithoutActionAbortIsAnError() {
         assertTrue(assertThrows(ConfigException.class, () -> parse("action=interrupt,abort.include=com.acme."))
-                .getMessage().contains("only used with action=abort (action is interrupt)"));
-        assertEquals("loopwatch: bad value 'kill' for option action (agent argument): expected log, interrupt or abort; "
+                .getMessage().contains("only used with action=abort or slice (action is interrupt)"));
+        assertEquals("loopwatch: bad value 'kill' for option action (agent argument): expected log, interrupt, abort or slice; "
                 + "loopwatch is off", assertThrows(ConfigException.class, () -> parse("action=kill")).getMessage());
     }
 }
