@@ -395,6 +395,8 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     Object resumer;
     java.util.concurrent.ScheduledExecutorService sliceExecutor;
     int ownedLocks;
+    /** Slices that ended in a yield on this loop (see {@code Slices.Resume}). */
+    long yields;
     /** The last task that was asked to yield and did not run as a slice (it was reported). */
     long unslicedSeq;
     /** The odd seq of the task the loop was inside when it was adopted ({@link LoopSlot#adoptBusy()}), or 0. */

@@ -64,6 +64,7 @@ public final class Slices {
             FIRST_OUTSIDE_BRIDGE = frames -> frames.filter(f -> !f.getClassName().startsWith("dev.loopwatch.bridge."))
                     .findFirst().orElse(null);
     private static ThreadMXBean threads;
+    private static final boolean MONITORS_DO_NOT_PIN = Runtime.version().feature() >= 24;
     private static final ClassValue<MethodHandle> DISPATCH = new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
@@ -105,6 +106,7 @@ public final class Slices {
             }
             threads = ManagementFactory.getThreadMXBean();
             threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, threads.isObjectMonitorUsageSupported(), false);
+            // warmed up here, off the loops: its first call loads and links the management classes
             enabled = true;
             return null;
         } catch (Throwable t) {
@@ -265,6 +267,7 @@ public final class Slices {
             return;
         }
         unit.handler = slot.swapHandler(outer);
+        slot.yields++;
         if (unit.isIo()) {
             unit.holdChannel();
         }
@@ -278,8 +281,12 @@ public final class Slices {
     }
 
     private static void scheduleResume(LoopSlot slot) {
+        scheduleResume(slot, false);
+    }
+
+    private static void scheduleResume(LoopSlot slot, boolean deferred) {
         try {
-            slot.resumer = slot.sliceExecutor.schedule(new Resume(slot), 0, TimeUnit.NANOSECONDS);
+            slot.resumer = slot.sliceExecutor.schedule(new Resume(slot, slot.yields, deferred), 0, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The loop is shutting down: what it suspended runs to its end now.
             slot.resumer = null;
@@ -345,8 +352,11 @@ public final class Slices {
         if (slot.sliceExecutor == null && !findExecutor(slot)) {
             return LOOP; // no way to resume it on its own loop
         }
+        // Before JDK 24 a continuation holding a monitor is pinned: the yield itself refuses (reason "monitor"), for
+        // free. From 24 on it is not (JEP 491), so the thread's monitors are looked at: a VM operation (about 0.1 ms
+        // here), once per decision, so at most once a slice.
         ThreadMXBean t = threads;
-        if (t != null && t.isObjectMonitorUsageSupported()) {
+        if (t != null && MONITORS_DO_NOT_PIN && t.isObjectMonitorUsageSupported()) {
             ThreadInfo[] info = t.getThreadInfo(new long[] {slot.threadId}, true, false);
             if (info.length > 0 && info[0] != null && info[0].getLockedMonitors().length > 0) {
                 return MONITOR;
@@ -426,17 +436,29 @@ public final class Slices {
         }
     }
 
-    /** Scheduled on the loop with no delay: resumes the first suspended unit for one slice. */
+    /**
+     * Scheduled on the loop with no delay: resumes the first suspended unit for one slice. If another slice ran since
+     * it was scheduled (a new request's first slice, in the loop's I/O round), it waits one more round, once: the
+     * loop's other work then waits for at most about one slice between its I/O rounds, not two.
+     */
     private static final class Resume implements Runnable {
         private final LoopSlot slot;
+        private final long yieldsWhenScheduled;
+        private final boolean deferred;
 
-        Resume(LoopSlot slot) {
+        Resume(LoopSlot slot, long yieldsWhenScheduled, boolean deferred) {
             this.slot = slot;
+            this.yieldsWhenScheduled = yieldsWhenScheduled;
+            this.deferred = deferred;
         }
 
         @Override
         public void run() {
             slot.resumer = null;
+            if (!deferred && slot.yields != yieldsWhenScheduled && enabled) {
+                scheduleResume(slot, true);
+                return;
+            }
             try {
                 SliceUnit unit = slot.suspended.poll();
                 if (unit != null) {
