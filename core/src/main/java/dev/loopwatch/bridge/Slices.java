@@ -64,6 +64,7 @@ public final class Slices {
             FIRST_OUTSIDE_BRIDGE = frames -> frames.filter(f -> !f.getClassName().startsWith("dev.loopwatch.bridge."))
                     .findFirst().orElse(null);
     private static ThreadMXBean threads;
+    private static volatile MethodHandle ownsMonitors;
     private static final boolean MONITORS_DO_NOT_PIN = Runtime.version().feature() >= 24;
     private static final ClassValue<MethodHandle> DISPATCH = new ClassValue<>() {
         @Override
@@ -104,6 +105,7 @@ public final class Slices {
             if (!Continuations.isDone(probe)) {
                 return new IllegalStateException("a continuation did not run to its end");
             }
+            ownsMonitors = ownsMonitorsHandle();
             threads = ManagementFactory.getThreadMXBean();
             threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, threads.isObjectMonitorUsageSupported(), false);
             // warmed up here, off the loops: its first call loads and links the management classes
@@ -243,6 +245,9 @@ public final class Slices {
             slot.swapHandler(unit.handler);
         }
         boolean done;
+        // A new dispatch's first slice runs in the loop's I/O round: a resumption scheduled now would run right after
+        // it, before the next round, so it waits for one.
+        boolean inIoRound = unit.isIo() && unit.continuation == null;
         slot.sliceUnit = unit;
         try {
             if (unit.continuation == null) {
@@ -276,17 +281,18 @@ public final class Slices {
         }
         slot.suspended.add(unit);
         if (slot.resumer == null) {
-            scheduleResume(slot);
+            scheduleResume(slot, inIoRound, false);
         }
     }
 
     private static void scheduleResume(LoopSlot slot) {
-        scheduleResume(slot, false);
+        scheduleResume(slot, false, false);
     }
 
-    private static void scheduleResume(LoopSlot slot, boolean deferred) {
+    private static void scheduleResume(LoopSlot slot, boolean aRoundFirst, boolean deferred) {
         try {
-            slot.resumer = slot.sliceExecutor.schedule(new Resume(slot, slot.yields, deferred), 0, TimeUnit.NANOSECONDS);
+            slot.resumer = slot.sliceExecutor.schedule(new Resume(slot, slot.yields, aRoundFirst, deferred), 0,
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The loop is shutting down: what it suspended runs to its end now.
             slot.resumer = null;
@@ -353,8 +359,19 @@ public final class Slices {
             return LOOP; // no way to resume it on its own loop
         }
         // Before JDK 24 a continuation holding a monitor is pinned: the yield itself refuses (reason "monitor"), for
-        // free. From 24 on it is not (JEP 491), so the thread's monitors are looked at: a VM operation (about 0.1 ms
-        // here), once per decision, so at most once a slice.
+        // free. From 24 on it is not (JEP 491), so the thread's monitors are looked at, once per decision (so at most
+        // once a slice): tens of microseconds.
+        MethodHandle owns = ownsMonitors;
+        if (owns != null && MONITORS_DO_NOT_PIN) {
+            try {
+                if ((boolean) owns.invokeExact(slot.thread)) {
+                    return MONITOR;
+                }
+                return null;
+            } catch (Throwable e) {
+                ownsMonitors = null; // below, the management API's way
+            }
+        }
         ThreadMXBean t = threads;
         if (t != null && MONITORS_DO_NOT_PIN && t.isObjectMonitorUsageSupported()) {
             ThreadInfo[] info = t.getThreadInfo(new long[] {slot.threadId}, true, false);
@@ -363,6 +380,32 @@ public final class Slices {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code (Thread) -> boolean}: whether the thread owns a monitor, through JDK 25's internal
+     * {@code jdk.internal.vm.ThreadSnapshot} (the thread's own stack and locks, taken without stopping other threads:
+     * the management API's {@code getThreadInfo} with monitors is a VM operation at a safepoint, which on a loaded
+     * machine made every slice decision wait for every thread). Null where it is not there (JDK 24).
+     */
+    private static MethodHandle ownsMonitorsHandle() {
+        try {
+            Class<?> type = Class.forName("jdk.internal.vm.ThreadSnapshot", false, null);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            MethodHandle of = lookup.findStatic(type, "of", MethodType.methodType(type, Thread.class));
+            MethodHandle owns = lookup.findVirtual(type, "ownsMonitors", MethodType.methodType(boolean.class));
+            MethodHandle handle = MethodHandles.filterReturnValue(of, owns);
+            Thread probe = Thread.currentThread();
+            Object lock = new Object();
+            synchronized (lock) {
+                if (!(boolean) handle.invokeExact(probe)) {
+                    return null; // not what it says it is
+                }
+            }
+            return (boolean) handle.invokeExact(probe) ? null : handle;
+        } catch (Throwable t) {
+            return null;
+        }
     }
 
     /** The loop's executor (Netty's {@code ThreadExecutorMap.currentExecutor()}), to schedule resumptions on. */
@@ -438,25 +481,28 @@ public final class Slices {
 
     /**
      * Scheduled on the loop with no delay: resumes the first suspended unit for one slice. If another slice ran since
-     * it was scheduled (a new request's first slice, in the loop's I/O round), it waits one more round, once: the
-     * loop's other work then waits for at most about one slice between its I/O rounds, not two.
+     * it was scheduled (a new request's first slice, in the loop's I/O round), or it was scheduled in an I/O round
+     * (it would run right after it), it waits one more round, once: the loop's other work then waits for about one
+     * slice at most between its I/O rounds, not two.
      */
     private static final class Resume implements Runnable {
         private final LoopSlot slot;
         private final long yieldsWhenScheduled;
+        private final boolean aRoundFirst;
         private final boolean deferred;
 
-        Resume(LoopSlot slot, long yieldsWhenScheduled, boolean deferred) {
+        Resume(LoopSlot slot, long yieldsWhenScheduled, boolean aRoundFirst, boolean deferred) {
             this.slot = slot;
             this.yieldsWhenScheduled = yieldsWhenScheduled;
+            this.aRoundFirst = aRoundFirst;
             this.deferred = deferred;
         }
 
         @Override
         public void run() {
             slot.resumer = null;
-            if (!deferred && slot.yields != yieldsWhenScheduled && enabled) {
-                scheduleResume(slot, true);
+            if (!deferred && enabled && (aRoundFirst || slot.yields != yieldsWhenScheduled)) {
+                scheduleResume(slot, false, true); // after the loop's next I/O round (see Slices: a scheduled task)
                 return;
             }
             try {

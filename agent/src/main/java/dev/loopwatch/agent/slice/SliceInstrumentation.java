@@ -81,7 +81,10 @@ public final class SliceInstrumentation {
     public static void exportContinuations(Instrumentation inst, Class<?> bridge) {
         Module base = Object.class.getModule();
         Module module = bridge.getModule();
-        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.vm", Set.of(module)), Map.of(), Set.of(), Map.of());
+        // Opened too, not only exported: JDK 25's ThreadSnapshot (package-private) tells whether a thread owns a
+        // monitor without stopping the others.
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.vm", Set.of(module)),
+                Map.of("jdk.internal.vm", Set.of(module)), Set.of(), Map.of());
         if (!base.isExported("jdk.internal.vm", module)) {
             throw new IllegalStateException("java.base did not export jdk.internal.vm to " + module);
         }
