@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * action=slice's numbers, unsliced and sliced in the same run: a Netty 4.2 NIO server with one loop (a child JVM
  * under the agent) serves three clients that each ask for a ~300 ms CPU task ({@code /cpu}, {@link Crunch}) back to
- * back: first alone (the long tasks' throughput), then with {@code /fast} asked every millisecond besides (over 16
+ * back: first alone (the long tasks' throughput), then with {@code /fast} asked every millisecond besides (over 8
  * connections, so that a slow answer does not hold the next requests back). Reported: {@code /fast}'s latency percentiles and
  * the long tasks' throughput, first with {@code action=log} (unsliced; no checks injected), then with
  * {@code action=slice}, and the ratio. {@code /fast}'s latency is measured from when each request was due (one per
@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class SliceLatencyMain {
     private static final int LONG_CLIENTS = 3;
     private static final long LONG_MS = 300;
-    private static final int FAST_CLIENTS = 16;
+    private static final int FAST_CLIENTS = 8;
 
     private SliceLatencyMain() {
     }
@@ -97,6 +97,13 @@ public final class SliceLatencyMain {
     private static Result run(String agentOptions, int seconds, long rounds) throws Exception {
         List<String> command = JavaCommand.of(agentOptions, SliceLatencyMain.class, "serve");
         command.add(1, "-Xmx512m");
+        // -DserverPrio="chrt -r 10": the server alone at a real-time priority, the clients not. Under one real-time
+        // round-robin priority for all, the 20 client threads and the loop share 2 CPUs in 100 ms quanta, and that is
+        // what the tail then measures.
+        String prio = System.getProperty("serverPrio", "").trim();
+        if (!prio.isEmpty()) {
+            command.addAll(0, List.of(prio.split("\\s+")));
+        }
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
