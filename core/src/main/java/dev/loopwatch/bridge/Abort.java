@@ -34,6 +34,20 @@ public final class Abort {
         }
     }
 
+    /**
+     * A loop thread took up its request (action=slice): the count goes down at once rather than at the watchdog's next
+     * scan, so that for the rest of that tick every check, on every loop, is back on its fast path. Measured: left
+     * until the scan (up to a tick, 1 ms, after each of a task's 5 ms slices), the slow path of every check slowed the
+     * sliced tasks by about a fifth. A race with the watchdog raising the count for another loop only delays that
+     * request to its next scan.
+     */
+    static void taken() {
+        int p = pending;
+        if (p > 0) {
+            pending = p - 1;
+        }
+    }
+
     /** Sets how many loops have a request outstanding (watchdog only). */
     public static void pending(int loops) {
         if (pending != loops) {

@@ -316,6 +316,7 @@ public final class Slices {
         if ((s & 1L) == 0 || !slot.takeYield(s)) {
             return;
         }
+        Abort.taken();
         SliceUnit unit = slot.sliceUnit;
         if (unit == null) {
             // Not run as a slice: an I/O dispatch of a transport whose channel's later events loopwatch cannot hold
