@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * action=slice's numbers, unsliced and sliced in the same run: a Netty 4.2 NIO server with one loop (a child JVM
  * under the agent) serves three clients that each ask for a ~300 ms CPU task ({@code /cpu}, {@link Crunch}) back to
- * back: first alone (the long tasks' throughput), then with {@code /fast} asked every millisecond besides (over 8
+ * back: first alone (the long tasks' throughput), then with {@code /fast} asked every millisecond besides (over 16
  * connections, so that a slow answer does not hold the next requests back). Reported: {@code /fast}'s latency percentiles and
  * the long tasks' throughput, first with {@code action=log} (unsliced; no checks injected), then with
  * {@code action=slice}, and the ratio. {@code /fast}'s latency is measured from when each request was due (one per
@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class SliceLatencyMain {
     private static final int LONG_CLIENTS = 3;
     private static final long LONG_MS = 300;
-    private static final int FAST_CLIENTS = 8;
+    private static final int FAST_CLIENTS = 16;
 
     private SliceLatencyMain() {
     }
