@@ -7,7 +7,9 @@ import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
 import dev.loopwatch.agent.vertx.VertxInstrumentation;
+import dev.loopwatch.agent.slice.SliceInstrumentation;
 import dev.loopwatch.bridge.Loops;
+import dev.loopwatch.bridge.Slices;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.Instrumentations;
 import dev.loopwatch.core.LoopWatch;
@@ -69,6 +71,9 @@ final class AgentInstaller {
         // The bridge must be in the bootstrap loader before anything links to it: core, and the woven code.
         BootstrapBridge.inject(inst);
         exportJvmCounters(inst);
+        if (config.action() == Action.SLICE) {
+            config = slicing(inst, config);
+        }
         LoopWatch.start(config);
         installed = true;
         try {
@@ -93,6 +98,32 @@ final class AgentInstaller {
         }
     }
 
+    /**
+     * action=slice's preparation: on JDK 21+, {@code jdk.internal.vm} exported to the bridge and slicing switched on;
+     * where that is not possible (JDK 17, or it failed), one line says so and the agent runs with action=log.
+     */
+    static LoopWatchConfig slicing(Instrumentation inst, LoopWatchConfig config) {
+        int feature = Runtime.version().feature();
+        if (!JdkFeatures.continuations(feature)) {
+            System.err.println("loopwatch: action=slice needs JDK 21 or later (this is JDK " + feature
+                    + "): slicing is not available, action=log is used");
+            return config.withAction(Action.LOG);
+        }
+        try {
+            SliceInstrumentation.exportContinuations(inst, Slices.class);
+            BlockingInstaller.giveJavaBaseAReadEdgeToTheBridge(inst);
+            Throwable refused = Slices.enable();
+            if (refused != null) {
+                throw refused;
+            }
+            return config;
+        } catch (Throwable t) {
+            System.err.println("loopwatch: action=slice is not available on this JVM (" + t
+                    + "): slicing is off, action=log is used");
+            return config.withAction(Action.LOG);
+        }
+    }
+
     private static void instrument(Instrumentation inst, LoopWatchConfig config, boolean late) {
         List<LibraryLine> lines = lines(config);
         CallSiteRewriter rewriter = null;
@@ -108,7 +139,10 @@ final class AgentInstaller {
                 Diagnostics.disabled("blocking-call instrumentation", t);
             }
         }
-        AbortInstrumentation abort = config.action() == Action.ABORT ? new AbortInstrumentation(config) : null;
+        if (config.action() == Action.SLICE) {
+            lines.addAll(SliceInstrumentation.lines()); // last: after the library lines' hooks on the same methods
+        }
+        AbortInstrumentation abort = config.action().checks() ? new AbortInstrumentation(config) : null;
         Weaver weaver = new Weaver(lines, abort, rewriter, new BridgeVisibility(inst));
         inst.addTransformer(weaver, true);
         List<Class<?>> later = new ArrayList<>();

@@ -62,7 +62,7 @@ final class BlockingInstaller {
      * {@code IllegalAccessError}. The sanctioned way for an agent to add the edge is
      * {@link Instrumentation#redefineModule}.
      */
-    static void giveJavaBaseAReadEdgeToTheBridge(Instrumentation inst) {
+    public static void giveJavaBaseAReadEdgeToTheBridge(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module bridge = Blocking.class.getModule();
         if (!base.canRead(bridge)) {

@@ -271,6 +271,82 @@ class WeaverTest {
         }
     }
 
+    /** action=slice's advice in the JDK and in Netty 4.1's task runner verifies and calls only the bridge. */
+    @Test
+    void sliceAdviceVerifies() throws Exception {
+        Weaver weaver = new Weaver(new ArrayList<>(dev.loopwatch.agent.slice.SliceInstrumentation.lines()), null, null,
+                BridgeVisibility.assumed());
+        for (String type : List.of("java/lang/ThreadLocal", "java/util/concurrent/locks/AbstractOwnableSynchronizer")) {
+            byte[] out = weaver.transform(null, null, type, null, null, jdkBytes(type));
+            assertNotNull(out, type + " was not woven");
+            verify(type, out, ClassLoader.getSystemClassLoader());
+            assertTrue(callsBridge(out), type);
+        }
+        ClassLoader netty = WeaverTest.class.getClassLoader(); // Netty 4.1 is on the test class path
+        List<LibraryLine> lines = AgentInstaller.lines(ConfigParser.parse("", new Properties(), Map.of()));
+        lines.addAll(dev.loopwatch.agent.slice.SliceInstrumentation.lines());
+        Weaver both = new Weaver(lines, null, null, BridgeVisibility.assumed());
+        for (String type : List.of("io/netty/util/concurrent/AbstractEventExecutor", "io/netty/util/concurrent/FastThreadLocal")) {
+            byte[] out = both.transform(null, netty, type, null, null, appBytes(type));
+            assertNotNull(out, type + " was not woven");
+            verify(type, out, WeaverTest.class.getClassLoader());
+            assertTrue(callsBridge(out), type);
+        }
+    }
+
+    /** A method that a guard may skip: counts the calls whose body ran. */
+    public static final class Guarded {
+        public static int ran;
+
+        public void handle(int times) {
+            for (int i = 0; i < times; i++) {
+                ran++;
+            }
+        }
+    }
+
+    /**
+     * The guard advice (action=slice's NIO dispatch) inside an around advice on the same method: the method returns
+     * at once when the guard's call says true (here {@code Thread.interrupted()}, a boolean the test sets), passing
+     * the around advice's exit, and runs as it is otherwise.
+     */
+    @Test
+    void aGuardSkipsTheBodyOnlyWhenItsCallSaysSoAndTheAroundAdviceStillEnds() throws Throwable {
+        String name = Guarded.class.getName().replace('.', '/');
+        LibraryLine line = LibraryLine.everywhere("test", List.of(
+                new Hook(TypeMatch.named(Guarded.class.getName()), named("handle"), BridgeAdvice.TASK),
+                new Hook(TypeMatch.named(Guarded.class.getName()), named("handle"),
+                        dev.loopwatch.agent.weave.Advice.guard(dev.loopwatch.agent.weave.Call.of("java/lang/Thread",
+                                "interrupted", "()Z")))));
+        byte[] out = new Weaver(List.of(line), null, null, BridgeVisibility.assumed())
+                .transform(null, WeaverTest.class.getClassLoader(), name, null, null, bytes(Guarded.class));
+        assertNotNull(out);
+        verify(name, out, WeaverTest.class.getClassLoader());
+        Class<?> woven = new ClassLoader(WeaverTest.class.getClassLoader()) {
+            Class<?> define() {
+                return defineClass(Guarded.class.getName(), out, 0, out.length);
+            }
+        }.define();
+        assertTrue(Loops.adopt(Thread.currentThread(), null));
+        LoopSlot slot = Loops.live()[Loops.live().length - 1];
+        try {
+            Object instance = woven.getConstructor().newInstance();
+            Method handle = woven.getMethod("handle", int.class);
+            java.lang.reflect.Field ran = woven.getField("ran");
+            long before = slot.seq();
+            handle.invoke(instance, 3);
+            assertEquals(3, ran.getInt(null), "the guard said false: the body ran");
+            Thread.currentThread().interrupt();
+            handle.invoke(instance, 3);
+            assertEquals(3, ran.getInt(null), "the guard said true: the body was skipped");
+            assertFalse(Thread.currentThread().isInterrupted());
+            assertEquals(before + 4, slot.seq(), "each call began and ended a task, the skipped one too");
+        } finally {
+            Thread.interrupted();
+            Loops.unregister(slot);
+        }
+    }
+
     // ---- helpers ----
 
     private static void verify(String type, byte[] woven, ClassLoader loader) {

@@ -19,6 +19,7 @@ public final class LoopSlot extends LoopSlotFields {
     private static final VarHandle ABORTED;
     private static final VarHandle STAMP_STARTS;
     private static final VarHandle STAMPED_SEQ;
+    private static final VarHandle YIELD;
 
     /** The kind of an I/O event loop (Netty, and so Vert.x, Reactor Netty, gRPC). */
     public static final String LOOP = "loop";
@@ -66,6 +67,7 @@ public final class LoopSlot extends LoopSlotFields {
             ABORTED = lookup.findVarHandle(LoopSlotFields.class, "abortedSeq", long.class);
             STAMP_STARTS = lookup.findVarHandle(LoopSlotSeq.class, "stampStarts", boolean.class);
             STAMPED_SEQ = lookup.findVarHandle(LoopSlotSeq.class, "stampedSeq", long.class);
+            YIELD = lookup.findVarHandle(LoopSlotFields.class, "yieldSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -248,6 +250,37 @@ public final class LoopSlot extends LoopSlotFields {
         throw e;
     }
 
+    // ---- action=slice ----
+
+    /** Asks task {@code taskSeq} to yield at its next injected check (watchdog only; see {@link Slices}). */
+    public void requestYield(long taskSeq) {
+        YIELD.setRelease(this, taskSeq);
+    }
+
+    /** The odd seq of the task asked to yield and not yet at a check, or 0 (watchdog only). */
+    public long yieldRequested() {
+        return (long) YIELD.getAcquire(this);
+    }
+
+    /** Withdraws a request that was not taken up (watchdog only; the task ended). */
+    public void cancelYield(long taskSeq) {
+        YIELD.compareAndSet(this, taskSeq, 0L);
+    }
+
+    /** Takes up the request for task {@code taskSeq}, if there is one (loop thread, at a check). */
+    boolean takeYield(long taskSeq) {
+        return (long) YIELD.getAcquire(this) == taskSeq && YIELD.compareAndSet(this, taskSeq, 0L);
+    }
+
+    /**
+     * Whether task {@code taskSeq} is worth asking to yield (watchdog only): it runs as a slice that may still be
+     * suspended, or it does not run as one and no check of it said so yet (that is reported once per task).
+     */
+    public boolean mayYield(long taskSeq) {
+        SliceUnit unit = sliceUnit;
+        return unit != null ? !unit.toTheEnd : unslicedSeq != taskSeq;
+    }
+
     // ---- a loop adopted while inside a task (the agent attached late) ----
 
     /**
@@ -362,6 +395,22 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     StackTraceElement[] abortedStack;
     /** Positive: the watchdog is interrupting task seq; negative: it interrupted task -seq; 0: none. */
     long interruptSeq;
+    /** action=slice: the odd seq of the task asked to yield, or 0. */
+    long yieldSeq;
+    /**
+     * action=slice, written by the loop thread only: the unit running as a slice now (the watchdog reads it, plainly:
+     * a stale value only delays or wastes one request), the suspended units in the order they resume, the scheduled
+     * task that resumes them, the loop's executor, and the locks ({@code AbstractOwnableSynchronizer}s) it owns.
+     */
+    SliceUnit sliceUnit;
+    java.util.ArrayDeque<SliceUnit> suspended;
+    Object resumer;
+    java.util.concurrent.ScheduledExecutorService sliceExecutor;
+    int ownedLocks;
+    /** Slices that ended in a yield on this loop (see {@code Slices.Resume}). */
+    long yields;
+    /** The last task that was asked to yield and did not run as a slice (it was reported). */
+    long unslicedSeq;
     /** The odd seq of the task the loop was inside when it was adopted ({@link LoopSlot#adoptBusy()}), or 0. */
     volatile long adoptedSeq;
     final Thread thread;

@@ -63,7 +63,7 @@ public final class LoopWatch {
         }
         this.reporter = new Reporter(sinks);
         this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
-                config.action());
+                config.action(), config.sliceNanos());
         if (config.lagNanos() > 0) {
             watchdog.lag(config.lagNanos());
         }
@@ -212,7 +212,8 @@ public final class LoopWatch {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),
                 reporter.delivered(),
                 reporter.dropped(), Diagnostics.errors(), Diagnostics.failures(), Instrumentations.applied(),
-                logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed());
+                logSink == null ? null : logSink.logName(), BlockingCalls.seen(), BlockingCalls.allowed(),
+                dev.loopwatch.bridge.Slices.slices(), dev.loopwatch.bridge.Slices.fallbacks());
     }
 
     /** Stops both threads after the queued reports are written. For tests; the agent never stops. */

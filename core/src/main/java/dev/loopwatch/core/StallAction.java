@@ -6,7 +6,7 @@ import dev.loopwatch.core.config.Action;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a stall triggers besides its reports ({@code action=log|interrupt|abort}). The {@link Watchdog} times
+ * What a stall triggers besides its reports ({@code action=log|interrupt|abort|slice}). The {@link Watchdog} times
  * tasks and reports stalls; at each step of a stall it calls one of these hooks, on its own thread. This base
  * class is {@code action=log}: every hook does nothing. {@link InterruptAction} and {@link AbortAction} act.
  */
@@ -26,12 +26,17 @@ class StallAction {
         this.watchdog = watchdog;
     }
 
-    static StallAction of(Action action, Watchdog watchdog) {
+    static StallAction of(Action action, Watchdog watchdog, long sliceNanos) {
         switch (action) {
             case INTERRUPT: return new InterruptAction(watchdog);
             case ABORT: return new AbortAction(watchdog);
+            case SLICE: return new SliceAction(watchdog, sliceNanos);
             default: return new StallAction(watchdog);
         }
+    }
+
+    /** Every tick while task {@code seq} runs on {@code slot} (before any stall hook of that tick): cheap. */
+    void running(LoopSlot slot, Watch w, long seq, long now) {
     }
 
     /** Task {@code seq} on {@code slot} just crossed the threshold: called first, before its stack is sampled. */

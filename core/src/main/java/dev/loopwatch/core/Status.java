@@ -22,10 +22,17 @@ import java.util.Map;
  * @param log             which log reports went to ({@code slf4j} or {@code stderr}), null before any
  * @param blockingCalls   blocking calls seen on loops (reported, credited to a report, or allowed)
  * @param allowedCalls    of those, the calls inside allow-listed methods
+ * @param slices          action=slice: times a task was suspended so that its loop could serve the rest
+ * @param sliceFallbacks  action=slice: decisions not to suspend a task, by reason (pinned, monitor, lock,
+ *                        thread-local, ordering, loop)
  */
 public record Status(boolean running, boolean instrumented, int loops, long stalls, long unobserved, long reports, long dropped, long errors,
                      Map<String, String> failures, Map<String, List<String>> instrumentations, String log,
-                     long blockingCalls, long allowedCalls) {
+                     long blockingCalls, long allowedCalls, long slices, Map<String, Long> sliceFallbacks) {
+
+    public Status {
+        sliceFallbacks = Map.copyOf(sliceFallbacks);
+    }
 
     /**
      * The counters as one JSON object, for a health endpoint: {@code running}, {@code instrumented},
@@ -45,6 +52,16 @@ public record Status(boolean running, boolean instrumented, int loops, long stal
                 .append(",\"loops\":").append(loops)
                 .append(",\"blocking\":").append(blockingCalls)
                 .append(",\"allowed\":").append(allowedCalls)
+                .append(",\"slices\":").append(slices)
+                .append(",\"sliceFallbacks\":{");
+        String comma = "";
+        for (Map.Entry<String, Long> f : new java.util.TreeMap<>(sliceFallbacks).entrySet()) {
+            b.append(comma);
+            JsonLinesSink.string(b, f.getKey());
+            b.append(':').append(f.getValue());
+            comma = ",";
+        }
+        b.append('}')
                 .append(",\"log\":");
         if (log == null) {
             b.append("null");

@@ -32,4 +32,7 @@ final class Watch {
     long interruptAt;
     /** When a stack was last taken to decide on an interrupt: at most one per REPEAT_NANOS. */
     long interruptLookedAt;
+    /** action=slice: the task last asked to yield, and when. */
+    long yieldSeq;
+    long yieldAt;
 }

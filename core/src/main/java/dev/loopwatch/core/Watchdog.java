@@ -71,7 +71,12 @@ final class Watchdog implements Runnable {
     }
 
     Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out, Action action) {
-        this.action = StallAction.of(action, this);
+        this(thresholdNanos, tickNanos, analyzer, out, action, 5_000_000L);
+    }
+
+    Watchdog(long thresholdNanos, long tickNanos, StackAnalyzer analyzer, Consumer<Report> out, Action action,
+             long sliceNanos) {
+        this.action = StallAction.of(action, this, sliceNanos);
         this.thresholdNanos = thresholdNanos;
         this.tickNanos = tickNanos;
         this.analyzer = analyzer;
@@ -303,11 +308,16 @@ final class Watchdog implements Runnable {
             // The task the loop was adopted in ended, and no task began since (that would have ended it): no advice
             // saw it begin, so none sees it end. Its end is seen at the next tick.
             slot.closeAdopted(seq);
-        } else if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
-            stall(slot, w, seq, now);
-        } else if (w.stallId != 0) {
-            action.stallGoesOn(slot, w, seq, now);
-            sample(slot, w, seq, now);
+        } else {
+            if ((seq & 1L) != 0) {
+                action.running(slot, w, seq, now);
+            }
+            if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
+                stall(slot, w, seq, now);
+            } else if (w.stallId != 0) {
+                action.stallGoesOn(slot, w, seq, now);
+                sample(slot, w, seq, now);
+            }
         }
         w.lastSeen = now;
     }
@@ -477,6 +487,15 @@ final class Watchdog implements Runnable {
     /** The watched loops' watches, in the order of the slots of the last tick. */
     Watch[] watches() {
         return watches;
+    }
+
+    /** Hands a report the action made itself to the sinks. */
+    void emit(Report report) {
+        out.accept(report);
+    }
+
+    StackAnalyzer analyzer() {
+        return analyzer;
     }
 
     /** Reports {@code type} about loop {@code slot}'s stall {@code w}; the action's reports come through here too. */

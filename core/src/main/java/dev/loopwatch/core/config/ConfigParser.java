@@ -180,9 +180,18 @@ public final class ConfigParser {
         }
         Action action = action(values, sources);
         List<String> abortIncludes = abortIncludes(action, values, sources);
+        long slice = duration(Option.SLICE, values, sources);
+        if (action == Action.SLICE && (slice < MIN_DEFAULT_TICK || slice >= threshold)) {
+            throw bad(Option.SLICE, value(Option.SLICE, values), sources,
+                    "expected a duration from 1ms to less than threshold (" + Durations.format(threshold) + ")");
+        }
+        if (action == Action.SLICE && value(Option.TICK, values).isBlank()) {
+            // A slice is only as precise as the watchdog's tick: five ticks a slice (5ms: 1ms), never under 1ms.
+            tick = Math.max(MIN_DEFAULT_TICK, Math.min(tick, slice / 5));
+        }
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
-                abortIncludes, blocking(values, sources), allow(values, sources), lag(values, sources),
+                abortIncludes, blocking(values, sources), allow(values, sources), slice, lag(values, sources),
                 onOff(Option.METERS, values, sources));
     }
 
@@ -231,7 +240,7 @@ public final class ConfigParser {
                 return action;
             }
         }
-        throw bad(Option.ACTION, text, sources, "expected log, interrupt or abort");
+        throw bad(Option.ACTION, text, sources, "expected log, interrupt, abort or slice");
     }
 
     /**
@@ -257,13 +266,13 @@ public final class ConfigParser {
             }
             prefixes.add(p);
         }
-        if (action == Action.ABORT && prefixes.isEmpty()) {
-            throw new ConfigException("loopwatch: option action=abort needs abort.include, the class-name prefixes of "
-                    + "application code to check (e.g. abort.include=com.acme.); loopwatch is off");
+        if (action.checks() && prefixes.isEmpty()) {
+            throw new ConfigException("loopwatch: option action=" + action.key() + " needs abort.include, the class-name "
+                    + "prefixes of application code to check (e.g. abort.include=com.acme.); loopwatch is off");
         }
-        if (action != Action.ABORT && !prefixes.isEmpty()) {
-            throw bad(Option.ABORT_INCLUDE, String.join(",", prefixes), sources, "only used with action=abort (action is "
-                    + action.key() + ")");
+        if (!action.checks() && !prefixes.isEmpty()) {
+            throw bad(Option.ABORT_INCLUDE, String.join(",", prefixes), sources, "only used with action=abort or slice"
+                    + " (action is " + action.key() + ")");
         }
         return prefixes;
     }

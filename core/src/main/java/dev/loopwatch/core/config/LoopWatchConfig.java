@@ -18,13 +18,14 @@ import java.util.List;
  * @param abortIncludes  class-name prefixes that get abort checks (empty unless action is abort)
  * @param blocking       whether blocking calls on loops are reported ({@code blocking=report}) or not ({@code off})
  * @param allow          user allow-list entries: {@code com.acme.Cache#load} or {@code com.acme.Cache}
+ * @param sliceNanos     with {@code action=slice}: how long a task runs before it is suspended
  * @param lagNanos       how often a probe task is queued on each loop to measure its lag; 0 for never
  * @param meters         whether loopwatch's meters go to the application's Micrometer, when it has one
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                               List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
                               Action action, List<String> abortIncludes, boolean blocking, List<String> allow,
-                              long lagNanos, boolean meters) {
+                              long sliceNanos, long lagNanos, boolean meters) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -58,7 +59,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
         this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of(),
-                true, List.of(), 0, false);
+                true, List.of(), 5_000_000L, 0, false);
     }
 
     /** True when a class of this name may get abort checks: under abort.include and not a protected package. */
@@ -74,6 +75,12 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             }
         }
         return false;
+    }
+
+    /** The same settings under another action (action=slice where slicing is not available runs as log). */
+    public LoopWatchConfig withAction(Action other) {
+        return new LoopWatchConfig(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, schedulers,
+                executors, other, other.checks() ? abortIncludes : List.of(), blocking, allow, sliceNanos, lagNanos, meters);
     }
 
     /** The defaults, as if no option was given. */

@@ -18,9 +18,11 @@ public enum Option {
     STACK_DEPTH("stack.depth", "64", "most stack frames kept per report, 1 to 1024"),
     SCHEDULERS("schedulers", "on", "on|off: also watch non-blocking scheduler threads (Reactor parallel-*, single-*)"),
     EXECUTORS("executors", "off", "on|off: also watch Netty DefaultEventExecutorGroup threads"),
-    ACTION("action", "log", "log|interrupt|abort: what a stall does besides its report"),
-    ABORT_INCLUDE("abort.include", "", "with action=abort: class-name prefixes of application code that gets "
-            + "abort checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true),
+    ACTION("action", "log", "log|interrupt|abort|slice: what a stall does besides its report (slice: experimental, JDK 21+)"),
+    ABORT_INCLUDE("abort.include", "", "with action=abort or slice: class-name prefixes of application code that gets "
+            + "checks (never the JDK, Netty, Vert.x, Reactor or loopwatch)", true),
+    SLICE("slice", "5ms", "with action=slice: how long a task runs before it is suspended and its loop serves the rest; "
+            + Durations.FORMS),
     BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
     ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true),
     METERS("meters", "on", "on|off: Micrometer meters (loopwatch.stalls, loopwatch.blocking.calls, loopwatch.stall.duration,"

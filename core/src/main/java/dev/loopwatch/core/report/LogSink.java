@@ -54,6 +54,7 @@ public final class LogSink implements ReportSink {
             case STALL: log.warn(stallMessage(report, note)); break;
             case STALL_END: log.info(endMessage(report)); break;
             case ABORT: case INTERRUPT: case NOT_INTERRUPTED: log.warn(actionMessage(report)); break;
+            case SLICE_FALLBACK: log.warn(sliceMessage(report)); break;
             case BLOCKING_CALL:
                 String message = blockingLimiter.admit(report);
                 if (message != null) {
@@ -120,6 +121,11 @@ public final class LogSink implements ReportSink {
         }
         return "loop " + r.thread() + " " + what + " after " + Durations.format(r.elapsedNanos()) + " (threshold "
                 + Durations.format(r.thresholdNanos()) + "): " + r.task() + " at " + r.culpritFrame();
+    }
+
+    static String sliceMessage(Report r) {
+        return "loop " + r.thread() + " did not suspend a task (" + r.task() + "): it runs on unsliced, reported once per"
+                + " reason and culprit: " + r.culpritFrame();
     }
 
     static String endMessage(Report r) {

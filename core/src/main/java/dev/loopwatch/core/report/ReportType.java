@@ -12,6 +12,8 @@ public enum ReportType {
     INTERRUPT("interrupt"),
     /** action=interrupt: the stalled task was not waiting, so an interrupt would not help (once per culprit). */
     NOT_INTERRUPTED("not-interrupted"),
+    /** action=slice: a task could not be suspended where it was asked to (once per reason and culprit). */
+    SLICE_FALLBACK("slice-fallback"),
     /** A blocking call (sleep, wait, park, file or socket I/O, DNS, ...) made on a loop, however short. */
     BLOCKING_CALL("blocking-call");
 

@@ -70,7 +70,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "blocking, allow, meters, lag; loopwatch is off", e.getMessage());
+                + "slice, blocking, allow, meters, lag; loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -208,8 +208,29 @@ class ConfigParserTest {
     @Test
     void abortIncludeWithoutActionAbortIsAnError() {
         assertTrue(assertThrows(ConfigException.class, () -> parse("action=interrupt,abort.include=com.acme."))
-                .getMessage().contains("only used with action=abort (action is interrupt)"));
-        assertEquals("loopwatch: bad value 'kill' for option action (agent argument): expected log, interrupt or abort; "
+                .getMessage().contains("only used with action=abort or slice (action is interrupt)"));
+        assertEquals("loopwatch: bad value 'kill' for option action (agent argument): expected log, interrupt, abort or slice; "
                 + "loopwatch is off", assertThrows(ConfigException.class, () -> parse("action=kill")).getMessage());
+    }
+
+    @Test
+    void sliceTakesAbortIncludeAndASliceUnderTheThresholdAndTicksFiveTimesASlice() throws Exception {
+        LoopWatchConfig c = parse("action=slice,abort.include=com.acme.");
+        assertEquals(Action.SLICE, c.action());
+        assertEquals(5_000_000L, c.sliceNanos());
+        assertEquals(1_000_000L, c.tickNanos(), "a slice of 5ms: a tick of 1ms (threshold 100ms alone gives 10ms)");
+        assertTrue(c.abortable("com.acme.Parser"));
+        assertEquals(20_000_000L, parse("action=slice,slice=20ms,abort.include=com.acme.").sliceNanos());
+        assertEquals(4_000_000L, parse("action=slice,slice=20ms,abort.include=com.acme.").tickNanos());
+        assertEquals(10_000_000L, parse("action=log").tickNanos(), "other actions keep their tick");
+        assertEquals("loopwatch: option action=slice needs abort.include, the class-name prefixes of application code "
+                + "to check (e.g. abort.include=com.acme.); loopwatch is off",
+                assertThrows(ConfigException.class, () -> parse("action=slice")).getMessage());
+        assertEquals("loopwatch: bad value '100ms' for option slice (agent argument): expected a duration from 1ms to less"
+                + " than threshold (100 ms); loopwatch is off",
+                assertThrows(ConfigException.class, () -> parse("action=slice,slice=100ms,abort.include=com.acme."))
+                        .getMessage());
+        assertEquals(Action.LOG, c.withAction(Action.LOG).action());
+        assertEquals(java.util.List.of(), c.withAction(Action.LOG).abortIncludes());
     }
 }

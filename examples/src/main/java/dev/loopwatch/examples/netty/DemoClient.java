@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code warmup:N:/path}: N GETs one after another, each given 2 s; prints what they answered and never
  *       fails the run unless none answered 200 (a fresh JVM's first requests may stall for real, and under
  *       loopwatch's {@code action=abort} be aborted);</li>
+ *   <li>{@code latency:/slow:/fast}: as {@code during:}, and prints the {@code /fast} latency percentiles;</li>
  *   <li>{@code during:/slow:/fast}: one GET of {@code /slow}; while it is on its way, GETs of {@code /fast}
  *       one after another on another connection. {@code /slow} may answer any status (the point is when it
  *       answers); each {@code /fast} must answer 200;</li>
@@ -54,7 +55,7 @@ public final class DemoClient {
         boolean await = args.length > 0 && args[0].equals("--await");
         int first = await ? 1 : 0;
         if (args.length < first + 2) {
-            System.err.println("usage: DemoClient [--await] <base-url> </path | burst:N:/path | warmup:N:/path | during:/slow:/fast | '# heading'>...");
+            System.err.println("usage: DemoClient [--await] <base-url> </path | burst:N:/path | warmup:N:/path | during:/slow:/fast | latency:/slow:/fast | '# heading'>...");
             System.exit(2);
         }
         DemoClient client = new DemoClient(URI.create(args[first]));
@@ -76,7 +77,7 @@ public final class DemoClient {
                 ok &= client.burst(step);
             } else if (step.startsWith("warmup:")) {
                 ok &= client.warmUp(step, awaitServer);
-            } else if (step.startsWith("during:")) {
+            } else if (step.startsWith("during:") || step.startsWith("latency:")) {
                 ok &= client.during(step);
             } else {
                 ok &= client.one(step, awaitServer);
@@ -192,6 +193,7 @@ public final class DemoClient {
         int ok = 0;
         long slowest = 0;
         String firstFailure = null;
+        List<Long> micros = new ArrayList<>();
         do {
             long fastStart = System.nanoTime();
             sent++;
@@ -208,6 +210,7 @@ public final class DemoClient {
                 }
             }
             slowest = Math.max(slowest, millisSince(fastStart));
+            micros.add((System.nanoTime() - fastStart) / 1_000);
         } while (!slowAnswer.isDone() && System.nanoTime() - start < TIMEOUT.toNanos());
         boolean answered;
         try {
@@ -221,7 +224,18 @@ public final class DemoClient {
         }
         print("  meanwhile, on another connection: " + sent + " x GET " + fast + " -> " + ok + " answered 200 (slowest "
                 + slowest + " ms)" + (firstFailure == null ? "" : "; first failure: " + firstFailure));
+        if (step.startsWith("latency:")) {
+            java.util.Collections.sort(micros);
+            print(String.format(java.util.Locale.ROOT, "  GET %s latency meanwhile: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+                    + " max %.1f ms (%d requests)", fast, pct(micros, 0.50), pct(micros, 0.90), pct(micros, 0.99),
+                    micros.get(micros.size() - 1) / 1000.0, micros.size()));
+        }
         return answered && ok == sent;
+    }
+
+    private static double pct(List<Long> sortedMicros, double p) {
+        int at = Math.min(sortedMicros.size() - 1, (int) Math.ceil(p * sortedMicros.size()) - 1);
+        return sortedMicros.get(Math.max(0, at)) / 1000.0;
     }
 
     private HttpResponse<String> sendWhenUp(String path) throws IOException, InterruptedException {

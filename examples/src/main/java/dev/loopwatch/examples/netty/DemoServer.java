@@ -73,7 +73,9 @@ public final class DemoServer implements AutoCloseable {
         // Netty 4.2: one event-loop group class, with the transport given as an IoHandler factory.
         EventLoopGroup acceptLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("demo-accept"),
                 NioIoHandler.newFactory());
-        EventLoopGroup ioLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("demo-io"),
+        // -Ddemo.loops=1 (examples/slice.sh): every connection on one loop, the spinning one's and /fast's alike.
+        EventLoopGroup ioLoops = new MultiThreadIoEventLoopGroup(Integer.getInteger("demo.loops", 2),
+                new DefaultThreadFactory("demo-io"),
                 NioIoHandler.newFactory());
         try {
             DemoHandler handler = new DemoHandler();
