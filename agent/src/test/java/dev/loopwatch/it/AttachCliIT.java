@@ -102,7 +102,12 @@ class AttachCliIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300);
+            // Attach only once the spin is under way (seen in a thread dump): on a busy machine the request can take
+            // longer to arrive than any fixed wait.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!server.threadDump().contains("$Handler.spin(") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             Result attach = cli("attach", Long.toString(server.pid()), "threshold=50ms", "report=" + server.reportFile());
             assertEquals(0, attach.status, attach.toString());
             JsonNode stall = awaitStall(server, 0);
