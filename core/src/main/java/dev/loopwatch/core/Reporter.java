@@ -19,6 +19,10 @@ final class Reporter implements Runnable {
     private static final int CAPACITY = 4096;
     /** With nothing to report, the thread wakes this often for the sinks' periodic work (nothing measurable). */
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Most reports handed to the sinks between two flushes. */
+    static final int MAX_BATCH = 256;
+    /** The batch being delivered: reporter thread only. */
+    private final java.util.List<Report> batch = new java.util.ArrayList<>(MAX_BATCH);
 
     private final BlockingQueue<Report> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final List<ReportSink> sinks = new CopyOnWriteArrayList<>();
@@ -73,8 +77,8 @@ final class Reporter implements Runnable {
                 }
                 if (report == null) {
                     idle();
-                } else {
-                    deliver(report);
+                } else if (deliverBatch(report)) {
+                    break;
                 }
             }
         } catch (InterruptedException e) {
@@ -102,17 +106,43 @@ final class Reporter implements Runnable {
         }
     }
 
-    private void deliver(Report report) {
+    /**
+     * Hands {@code first} and whatever else is queued (at most {@link #MAX_BATCH}) to the sinks, then lets them write
+     * the batch out: in a storm of reports the JSON-lines file gets one write a batch instead of one a line, which is
+     * what keeps the sinks up with 10 000 stalls a second. Counted as delivered once written. True at STOP.
+     */
+    private boolean deliverBatch(Report first) {
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        boolean stop = false;
+        int n = 0;
+        for (Report report : batch) {
+            if (report == STOP) {
+                stop = true;
+                break;
+            }
+            for (ReportSink sink : sinks) {
+                try {
+                    sink.accept(report);
+                } catch (Throwable t) {
+                    sinks.remove(sink);
+                    Diagnostics.disabled("report sink " + sink.getClass().getSimpleName(), t);
+                }
+            }
+            n++;
+        }
         for (ReportSink sink : sinks) {
             try {
-                sink.accept(report);
+                sink.flush();
             } catch (Throwable t) {
                 sinks.remove(sink);
                 Diagnostics.disabled("report sink " + sink.getClass().getSimpleName(), t);
             }
         }
-        delivered.incrementAndGet();
+        delivered.addAndGet(n);
         Await.stepped();
+        return stop;
     }
 
     /** Delivers what is queued, then ends the thread. */

@@ -26,6 +26,9 @@ public final class JsonLinesSink implements ReportSink {
     private final OutputStream out;
     private final Consumer<String> say;
     private long lost;
+    /** The lines of the batch being delivered, written out at {@link #flush()}. */
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(64 * 1024);
+    private int pendingLines;
 
     /**
      * @param say where a failed or resumed write is said (loopwatch's own diagnostics)
@@ -45,14 +48,29 @@ public final class JsonLinesSink implements ReportSink {
     @Override
     public void accept(Report report) {
         byte[] line = (toJson(report) + "\n").getBytes(StandardCharsets.UTF_8);
+        pending.write(line, 0, line.length);
+        pendingLines++;
+    }
+
+    /** Writes the batch's lines in one write (the reporter calls it after each batch, however small). */
+    @Override
+    public void flush() {
+        if (pendingLines == 0) {
+            return;
+        }
+        int lines = pendingLines;
+        pendingLines = 0;
         try {
-            out.write(line);
+            pending.writeTo(out);
         } catch (IOException e) {
-            if (lost++ == 0) {
+            lost += lines;
+            if (lost == lines) {
                 say.accept("loopwatch: cannot write the report file " + file + " (" + e.getMessage()
                         + "); JSON-lines reports are lost until it can be written, log reports go on");
             }
             return;
+        } finally {
+            pending.reset();
         }
         if (lost > 0) {
             say.accept("loopwatch: the report file " + file + " is written again; " + lost + " report"
@@ -63,6 +81,7 @@ public final class JsonLinesSink implements ReportSink {
 
     @Override
     public void close() throws IOException {
+        flush();
         out.close();
     }
 
