@@ -19,6 +19,8 @@ class StallCauseIT {
     @Test
     void aGcPauseDuringAShortTaskIsTheGcsNotTheTasks() throws Exception {
         try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").agentArgs("threshold=50ms").jvmArg("-Xmx1g")
+                // Serial: one thread collects, in one pause; no GC threads left to compete with the loop afterwards.
+                .jvmArg("-XX:+UseSerialGC")
                 .start()) {
             server.warmUp(); // the first requests of a fresh JVM stall in class loading: not this test's
             server.get("/jvm/live-set");
