@@ -173,46 +173,41 @@ public final class MicrometerMeters implements ReportSink {
             if (taskGroups.add(g.group())) {
                 String group = g.group();
                 m.functionCounter("loopwatch.tasks", "tasks the group's loops ran", tasks,
-                        t -> groupValue(t, group, GroupTasks::tasks, 1), "group", group);
+                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::tasks, 1), "group", group);
                 m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
-                        t -> groupValue(t, group, GroupTasks::p50Nanos, 1e-9), "group", group, "statistic", "p50");
+                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::p50Nanos, 1e-9), "group", group, "statistic", "p50");
                 m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
-                        t -> groupValue(t, group, GroupTasks::p99Nanos, 1e-9), "group", group, "statistic", "p99");
+                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::p99Nanos, 1e-9), "group", group, "statistic", "p99");
                 m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
-                        t -> groupValue(t, group, GroupTasks::maxNanos, 1e-9), "group", group, "statistic", "max");
+                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::maxNanos, 1e-9), "group", group, "statistic", "max");
             }
         }
         for (Lag loop : lag.get()) {
             if (lagGauges.add(loop.thread())) {
                 String thread = loop.thread();
                 String help = "how long a probe task waited on the loop";
-                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::p50Nanos), "loop", thread,
+                m.gauge("loopwatch.loop.lag", help, lag, l -> valueOf(l, Lag::thread, thread, Lag::p50Nanos, 1e-9), "loop", thread,
                         "statistic", "p50");
-                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::p99Nanos), "loop", thread,
+                m.gauge("loopwatch.loop.lag", help, lag, l -> valueOf(l, Lag::thread, thread, Lag::p99Nanos, 1e-9), "loop", thread,
                         "statistic", "p99");
-                m.gauge("loopwatch.loop.lag", help, lag, l -> seconds(l, thread, Lag::maxNanos), "loop", thread,
+                m.gauge("loopwatch.loop.lag", help, lag, l -> valueOf(l, Lag::thread, thread, Lag::maxNanos, 1e-9), "loop", thread,
                         "statistic", "max");
             }
         }
     }
 
-    private static double groupValue(Supplier<List<GroupTasks>> tasks, String group,
-                                     java.util.function.ToLongFunction<GroupTasks> f, double scale) {
-        for (GroupTasks g : tasks.get()) {
-            if (g.group().equals(group)) {
-                return f.applyAsLong(g) * scale;
+    /**
+     * The named entry's value, scaled; NaN when it is gone (a loop or group no longer there). One look-up for both the
+     * lag gauges (by loop thread) and the task meters (by group).
+     */
+    private static <T> double valueOf(Supplier<List<T>> entries, java.util.function.Function<T, String> name,
+                                      String key, java.util.function.ToLongFunction<T> f, double scale) {
+        for (T entry : entries.get()) {
+            if (name.apply(entry).equals(key)) {
+                return f.applyAsLong(entry) * scale;
             }
         }
         return Double.NaN;
-    }
-
-    private static double seconds(Supplier<List<Lag>> lag, String thread, java.util.function.ToLongFunction<Lag> f) {
-        for (Lag loop : lag.get()) {
-            if (loop.thread().equals(thread)) {
-                return f.applyAsLong(loop) / 1e9;
-            }
-        }
-        return Double.NaN; // the loop is gone
     }
 
     /** Micrometer's API as reached through the application's loader. */
