@@ -23,33 +23,15 @@ THRESHOLD=50ms
 # on a loaded machine is reported, not aborted.
 ABORT_INCLUDE=dev.loopwatch.examples.netty.DemoHandler
 
-client() { "$JAVA" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoClient "$@" | tee -a "$CLIENT_LOG"; }
-
 # --- 1. prerequisites and build ---------------------------------------------------------------------
 require_jdk
 build_examples
 
-rm -rf "$OUT"
-mkdir -p "$OUT"
-: > "$CLIENT_LOG"
+fresh_output
 
 # --- 2. the server, under the agent with one action -----------------------------------------------
-SERVER_LOG=""
-
-# start_server <name> <agent options>: starts DemoServer on a free port and sets URL. Its whole output goes to
-# $OUT/<name>-server.log; the terminal shows loopwatch's report lines (headline, task, culprit), not the stacks.
-start_server() {
-    local name=$1 options="$2,report=$OUT/$1-report.jsonl"
-    SERVER_LOG=$OUT/$name-server.log
-    : > "$SERVER_LOG"   # exists before tee opens it, so the wait below can read it at once
-    printf "    \$ %s -javaagent:%s=%s -cp '%s' dev.loopwatch.examples.netty.DemoServer 0\n\n" \
-        "$JAVA" "$AGENT" "$options" "$CLASSPATH_DEMO"
-    "$JAVA" "-javaagent:$AGENT=$options" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoServer 0 \
-        > >(tee "$SERVER_LOG" | grep --line-buffered -E '(WARN|INFO) loopwatch -|^    (task|culprit): ' \
-            | sed -u 's/^/  server | /') 2>&1 &
-    SERVER_PID=$!
-    await_listening "$SERVER_LOG"
-}
+# start_server <name> <agent options>: DemoServer under the agent, its JSON-lines reports in $OUT/<name>-report.jsonl.
+start_server() { start_demo_server "$1" "$2,report=$OUT/$1-report.jsonl"; }
 
 warm_up() { # the heading of the warm-up step, for action $1
     local fate="reported, and not interrupted: they do not wait, they compute"

@@ -53,6 +53,34 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
+# client <lines...>: the demo's client (DemoClient); what it prints is also appended to $CLIENT_LOG.
+client() { "$JAVA" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoClient "$@" | tee -a "$CLIENT_LOG"; }
+
+# fresh_output: empties $OUT (the script's output directory) and starts $CLIENT_LOG.
+fresh_output() {
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    : > "$CLIENT_LOG"
+}
+
+# start_demo_server <name> <agent options> [JVM flags...]: the demo's DemoServer on a free port under the agent;
+# sets SERVER_PID and URL. Its whole output goes to $OUT/<name>-server.log (SERVER_LOG); the terminal shows
+# loopwatch's own lines (report headlines, task and culprit, notices), not the stacks.
+SERVER_LOG=""
+start_demo_server() {
+    local name=$1 options=$2
+    shift 2
+    SERVER_LOG=$OUT/$name-server.log
+    : > "$SERVER_LOG"   # exists before tee opens it, so the wait below can read it at once
+    printf "    \$ %s %s-javaagent:%s=%s -cp '%s' dev.loopwatch.examples.netty.DemoServer 0\n\n" \
+        "$JAVA" "${*:+$* }" "$AGENT" "$options" "$CLASSPATH_DEMO"
+    "$JAVA" "$@" "-javaagent:$AGENT=$options" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoServer 0 \
+        > >(tee "$SERVER_LOG" | grep --line-buffered -E '(WARN|INFO) loopwatch -|^    (task|culprit): |^loopwatch: ' \
+            | sed -u 's/^/  server | /') 2>&1 &
+    SERVER_PID=$!
+    await_listening "$SERVER_LOG"
+}
+
 # await_listening <log>: waits up to 30 s (the server waits for the agent's instrumentation before it binds)
 # for the server's "listening on http://..." line in <log>, and sets URL to it.
 URL=""

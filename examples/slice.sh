@@ -21,26 +21,13 @@ CLIENT_LOG=$OUT/client.log
 # The checks go into the handler class, whose /spin loop is the one to slice.
 INCLUDE=dev.loopwatch.examples.netty.DemoHandler
 
-client() { "$JAVA" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoClient "$@" | tee -a "$CLIENT_LOG"; }
-
 require_jdk
 build_examples
 
-rm -rf "$OUT"
-mkdir -p "$OUT"
-: > "$CLIENT_LOG"
+fresh_output
 
-SERVER_LOG=""
-start_server() { # <name> <agent options>
-    SERVER_LOG=$OUT/$1-server.log
-    : > "$SERVER_LOG"
-    printf "    \$ %s -Ddemo.loops=1 -javaagent:%s=%s -cp '%s' dev.loopwatch.examples.netty.DemoServer 0\n\n" \
-        "$JAVA" "$AGENT" "$2" "$CLASSPATH_DEMO"
-    "$JAVA" -Ddemo.loops=1 "-javaagent:$AGENT=$2" -cp "$CLASSPATH_DEMO" dev.loopwatch.examples.netty.DemoServer 0 \
-        > >(tee "$SERVER_LOG" | grep --line-buffered -E 'loopwatch' | sed -u 's/^/  server | /') 2>&1 &
-    SERVER_PID=$!
-    await_listening "$SERVER_LOG"
-}
+# The service with one event loop: the spin and /fast share it.
+start_server() { start_demo_server "$1" "$2" -Ddemo.loops=1; }
 
 run() { # <name> <agent options> <what>
     say "$3"
