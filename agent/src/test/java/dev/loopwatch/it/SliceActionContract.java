@@ -2,11 +2,7 @@ package dev.loopwatch.it;
 
 import com.acme.work.Crunch;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,13 +33,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * served between its slices; each hazard of suspending a task is answered (the interleaved request probes it); on
  * JDK 17 the option falls back to log with one line. The work is {@link Crunch} ({@code abort.include=com.acme.work.}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SliceActionContract {
+abstract class SliceActionContract extends SharedServerContract {
     /** The long request's length: the 300 ms CPU task. */
     private static final long LONG_MS = 300;
     private static final boolean CONTINUATIONS = Runtime.version().feature() >= 21;
     private final Supplier<ForkedServer.Builder> builder;
-    private ForkedServer server;
     /** Crunch rounds that take {@link #LONG_MS} on the server (measured). */
     private long rounds;
     private final HttpClient other = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -53,11 +47,15 @@ abstract class SliceActionContract {
         this.builder = builder;
     }
 
-    @BeforeAll
-    void startServer() throws Exception {
-        server = builder.get()
+    @Override
+    ForkedServer start() throws Exception {
+        return builder.get()
                 .agentArgs("threshold=2s,action=slice,slice=5ms,abort.include=com.acme.work.,blocking=off")
                 .start();
+    }
+
+    @Override
+    void prepare() throws Exception {
         server.warmUp();
         if (CONTINUATIONS) {
             long best = Long.MAX_VALUE;
@@ -69,18 +67,6 @@ abstract class SliceActionContract {
             }
             rounds = Math.max(probe, probe * TimeUnit.MILLISECONDS.toNanos(LONG_MS) / best);
         }
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void agentHadNoError() throws Exception {
-        server.assertAgentHealthy();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.loopwatch.benchmarks;
 
-import dev.loopwatch.benchmarks.abortwork.Crunch;
+import com.acme.work.Crunch;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -78,7 +78,7 @@ public final class SliceLatencyMain {
             Result unsliced = run(common + ",action=log", seconds, rounds);
             rounds = unsliced.rounds;
             Result sliced = run(common + ",action=slice,slice=" + slice
-                    + ",abort.include=dev.loopwatch.benchmarks.abortwork.", seconds, rounds);
+                    + ",abort.include=com.acme.work.", seconds, rounds);
             System.out.println("pair " + (i + 1) + ": " + unsliced.line("unsliced (action=log)"));
             System.out.println("pair " + (i + 1) + ": " + sliced.line("sliced (action=slice, slice=" + slice + ")"));
             ratios[i] = sliced.tasksPerSecond / unsliced.tasksPerSecond;
