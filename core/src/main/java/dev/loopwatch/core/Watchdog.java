@@ -6,9 +6,7 @@ import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.Action;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportType;
-import dev.loopwatch.core.report.StallTime;
 
-import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +35,9 @@ final class Watchdog implements Runnable {
     private volatile long thresholdNanos;
     private final long tickNanos;
     private final StackAnalyzer analyzer;
-    private final Consumer<Report> out;
+    /** Makes the stall reports: each stall's first report, its samples and its end. */
+    private final StallReports reports;
     private final StallAction action;
-    private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong unobserved = new AtomicLong();
     private volatile boolean running = true;
     private final Passes tickPasses = new Passes();
@@ -60,8 +58,6 @@ final class Watchdog implements Runnable {
     private final TaskTimes tasks = new TaskTimes();
     /** The loop-lag probes ({@code lag=}), or null when off. */
     private volatile LoopLag lag;
-    /** The JVM's pause counters (opened by the watchdog's thread as it starts), or null: stalls are then the task's. */
-    private JvmCounters counters;
     /** The JVM's safepoint and GC time at the previous scan: a task first seen now began after it. */
     private long pauseAtLastScan;
     private long gcAtLastScan;
@@ -80,15 +76,15 @@ final class Watchdog implements Runnable {
         this.thresholdNanos = thresholdNanos;
         this.tickNanos = tickNanos;
         this.analyzer = analyzer;
-        this.out = out;
+        this.reports = new StallReports(analyzer, out, this.action);
     }
 
     @Override
     public void run() {
         thread = Thread.currentThread();
         Loops.watcher(thread);
-        counters = JvmCounters.open();
-        warmUp();
+        reports.counters(JvmCounters.open());
+        reports.warmUp(thread, thresholdNanos);
         int failedTicks = 0;
         while (running) {
             try {
@@ -110,28 +106,6 @@ final class Watchdog implements Runnable {
 
     void stop() {
         running = false;
-    }
-
-    /**
-     * Runs the reporting path on a stack of the watchdog's own, before any loop can stall: the first stall would
-     * otherwise pay for loading and linking it (measured: the first reports of a JVM came 20-46 ms late). Twice is
-     * enough for that: every class it uses is loaded and every call site resolved. More rounds would only make the
-     * JIT compile it, beside a service that is starting. Nothing is emitted.
-     */
-    private void warmUp() {
-        try {
-            for (int i = 0; i < 2; i++) {
-                StackTraceElement[] stack = Thread.currentThread().getStackTrace();
-                analyzer.describeTask(stack);
-                analyzer.entry(stack);
-                analyzer.culprit(stack);
-                HandlerNames.vertxContext(Thread.currentThread());
-                new Report(ReportType.STALL, 0, Instant.now(), thread.getName(), 0, thresholdNanos, "warm-up",
-                        null, analyzer.trim(stack)).culpritFrame();
-            }
-        } catch (RuntimeException e) {
-            Diagnostics.error("watchdog warm-up", e);
-        }
     }
 
     /** Also looks for loops waiting to enter a monitor at each tick, reporting them through {@code monitors}. */
@@ -193,7 +167,7 @@ final class Watchdog implements Runnable {
     }
 
     long stalls() {
-        return stalls.get();
+        return reports.stalls();
     }
 
     /** Tasks that may have run past the threshold while the watchdog itself got no CPU: not reported. */
@@ -203,8 +177,8 @@ final class Watchdog implements Runnable {
 
     /** One tick: look at every loop. Package-private so tests can drive it with their own clock. */
     void scan(long now) {
-        long pause = counters == null ? 0 : counters.pauseNanos();
-        long gc = counters == null ? 0 : counters.gcNanos();
+        long pause = reports.pauseNanos();
+        long gc = reports.gcNanos();
         LoopSlot[] live = Loops.live();
         if (live != slots) {
             rebind(live, now);
@@ -265,7 +239,7 @@ final class Watchdog implements Runnable {
             }
             action.taskEnded(slot, w);
             if (w.stallId != 0) {
-                endStall(slot, w, w.lastSeen + (now - w.lastSeen) / 2);
+                reports.end(slot, w, w.lastSeen + (now - w.lastSeen) / 2, thresholdNanos);
             }
         });
         slots = live;
@@ -283,7 +257,7 @@ final class Watchdog implements Runnable {
                 countEnded(slot, w, seq, now);
             }
             if (w.stallId != 0) {
-                endStall(slot, w, w.lastSeen + (now - w.lastSeen) / 2);
+                reports.end(slot, w, w.lastSeen + (now - w.lastSeen) / 2, thresholdNanos);
             } else {
                 long missed = possiblyMissed(w, seq, now);
                 if (missed > 0) {
@@ -313,10 +287,10 @@ final class Watchdog implements Runnable {
                 action.running(slot, w, seq, now);
             }
             if ((seq & 1L) != 0 && w.stallId == 0 && now - w.start >= thresholdNanos) {
-                stall(slot, w, seq, now);
+                reports.stall(slot, w, seq, now, thresholdNanos, sampleInterval());
             } else if (w.stallId != 0) {
                 action.stallGoesOn(slot, w, seq, now);
-                sample(slot, w, seq, now);
+                reports.sample(slot, w, seq, now);
             }
         }
         w.lastSeen = now;
@@ -326,23 +300,6 @@ final class Watchdog implements Runnable {
     private void countEnded(LoopSlot slot, Watch w, long seq, long now) {
         boolean seenRunning = (w.seq & 1L) != 0;
         tasks.ended(slot, w, (seq >> 1) - (w.seq >> 1), seenRunning ? w.lastSeen + (now - w.lastSeen) / 2 - w.start : -1);
-    }
-
-    /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}). */
-    private void sample(LoopSlot slot, Watch w, long seq, long now) {
-        if (w.profile == null || !w.profile.due(now)) {
-            return;
-        }
-        StackTraceElement[] stack = slot.thread().getStackTrace();
-        if (slot.seq() == seq) { // else the task ended while its stack was taken: the end accounts for the time
-            w.profile.sample(now, action.ownFramesRemoved(stack), analyzer);
-        }
-    }
-
-    private void endStall(LoopSlot slot, Watch w, long end) {
-        emit(ReportType.STALL_END, slot, w, end - w.start, w.profile == null ? null : w.profile.end(end));
-        w.stallId = 0;
-        w.profile = null;
     }
 
     /**
@@ -441,49 +398,6 @@ final class Watchdog implements Runnable {
         return now - Math.min((now - lastSeen) / 2, tickNanos / 2);
     }
 
-    private void stall(LoopSlot slot, Watch w, long seq, long now) {
-        action.stallStarts(slot, w, seq, now);
-        // The handler and Vert.x's current context are read on both sides of the stack sample: the task (one I/O
-        // dispatch) may go on after the handler returned, so the one seen before the sample is the one the
-        // sample was taken in.
-        Object before = slot.handler();
-        Object contextBefore = HandlerNames.vertxContext(slot.thread());
-        StackTraceElement[] stoppedAt = action.stoppedAt(slot, seq, true);
-        Thread.State state = slot.thread().getState();
-        StackTraceElement[] stack = stoppedAt != null ? stoppedAt : slot.thread().getStackTrace();
-        Object after = slot.handler();
-        Object contextAfter = HandlerNames.vertxContext(slot.thread());
-        Object handler = before != null ? before : after;
-        Object context = contextBefore != null ? contextBefore : contextAfter;
-        boolean sameTask = slot.seq() == seq;
-        if (stoppedAt == null) {
-            stoppedAt = action.stoppedAt(slot, seq, false);
-        }
-        if (stoppedAt != null) {
-            // The action stopped the task (an abort check threw) before (or while) the stack was taken: the sample
-            // may show the exception's handler or the next task; the exception's own stack is where it was stopped.
-            stack = stoppedAt;
-            sameTask = true;
-        }
-        stack = action.ownFramesRemoved(stack);
-        w.stallId = stalls.incrementAndGet();
-        w.profile = new StallProfile(counters, w.start, w.pauseAtStart, w.gcAtStart, sampleInterval());
-        if (sameTask) {
-            w.profile.sample(now, stack, analyzer);
-            // Turned into text here, on the watchdog, only now that there is a stall to report.
-            w.task = analyzer.describeTask(stack, handler, context);
-            w.culprit = analyzer.culprit(stack);
-            w.stack = analyzer.trim(stack);
-        } else {
-            // The task ended while its stack was taken: the sample shows whatever ran next.
-            w.task = "unknown task";
-            w.culprit = null;
-            w.stack = List.of();
-        }
-        emit(ReportType.STALL, slot, w, now - w.start, w.profile.snapshot());
-        action.stallReported(slot, w, seq, now, state, stack, sameTask);
-    }
-
     /** The watched loops' watches, in the order of the slots of the last tick. */
     Watch[] watches() {
         return watches;
@@ -491,7 +405,7 @@ final class Watchdog implements Runnable {
 
     /** Hands a report the action made itself to the sinks. */
     void emit(Report report) {
-        out.accept(report);
+        reports.emit(report);
     }
 
     StackAnalyzer analyzer() {
@@ -500,11 +414,6 @@ final class Watchdog implements Runnable {
 
     /** Reports {@code type} about loop {@code slot}'s stall {@code w}; the action's reports come through here too. */
     void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos) {
-        emit(type, slot, w, elapsedNanos, null);
-    }
-
-    private void emit(ReportType type, LoopSlot slot, Watch w, long elapsedNanos, StallTime time) {
-        out.accept(new Report(type, w.stallId, Instant.now(), slot.thread().getName(), elapsedNanos, thresholdNanos,
-                w.task, w.culprit, w.stack, slot.kind(), null, 0, time));
+        reports.emit(type, slot, w, elapsedNanos, thresholdNanos, null);
     }
 }
