@@ -41,7 +41,8 @@ final class BootstrapBridge {
             "dev.loopwatch.bridge.LoopSlotRightPad", "dev.loopwatch.bridge.LoopSlotFields", "dev.loopwatch.bridge.LoopSlot",
             "dev.loopwatch.bridge.BlockingRing$Consumer", "dev.loopwatch.bridge.BlockingRing",
             "dev.loopwatch.bridge.Blocking", "dev.loopwatch.bridge.Loops", "dev.loopwatch.bridge.Abort",
-            "dev.loopwatch.bridge.Continuations", "dev.loopwatch.bridge.SliceUnit", "dev.loopwatch.bridge.Slices",
+            "dev.loopwatch.bridge.Continuations", "dev.loopwatch.bridge.SliceUnit", "dev.loopwatch.bridge.SliceFallbacks",
+            "dev.loopwatch.bridge.SliceRefusals", "dev.loopwatch.bridge.Slices",
             "dev.loopwatch.bridge.Slices$1", "dev.loopwatch.bridge.Slices$2", "dev.loopwatch.bridge.Slices$Start",
             "dev.loopwatch.bridge.Slices$Resume");
 

@@ -3,16 +3,11 @@ package dev.loopwatch.bridge;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,20 +47,7 @@ public final class Slices {
     static boolean enabled;
     /** Yields done (counted on loop threads, read by the engine). */
     private static final AtomicLong slices = new AtomicLong();
-    /** Decisions that fell back, by reason. */
-    private static final Map<String, AtomicLong> fallbacks = new ConcurrentHashMap<>();
-    /** Reason and culprit of each decision that fell back, the first time that pair was seen: for one report each. */
-    private static final Map<String, Boolean> seen = new ConcurrentHashMap<>();
-    private static final int MAX_SEEN = 10_000;
-    private static final ConcurrentLinkedQueue<Object[]> firstFallbacks = new ConcurrentLinkedQueue<>();
     private static volatile Throwable failure;
-    private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, StackWalker.StackFrame>
-            FIRST_OUTSIDE_BRIDGE = frames -> frames.filter(f -> !f.getClassName().startsWith("dev.loopwatch.bridge."))
-                    .findFirst().orElse(null);
-    private static ThreadMXBean threads;
-    private static volatile MethodHandle ownsMonitors;
-    private static final boolean MONITORS_DO_NOT_PIN = Runtime.version().feature() >= 24;
     private static final ClassValue<MethodHandle> DISPATCH = new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
@@ -105,10 +87,7 @@ public final class Slices {
             if (!Continuations.isDone(probe)) {
                 return new IllegalStateException("a continuation did not run to its end");
             }
-            ownsMonitors = ownsMonitorsHandle();
-            threads = ManagementFactory.getThreadMXBean();
-            threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, threads.isObjectMonitorUsageSupported(), false);
-            // warmed up here, off the loops: its first call loads and links the management classes
+            SliceRefusals.prepare();
             enabled = true;
             return null;
         } catch (Throwable t) {
@@ -133,9 +112,7 @@ public final class Slices {
 
     /** Decisions that fell back so far, by reason. */
     public static Map<String, Long> fallbacks() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        fallbacks.forEach((k, v) -> out.put(k, v.get()));
-        return out;
+        return SliceFallbacks.counts();
     }
 
     /**
@@ -143,7 +120,7 @@ public final class Slices {
      * (StackTraceElement[])}; null when none is waiting. For the engine's reports.
      */
     public static Object[] nextFirstFallback() {
-        return firstFallbacks.poll();
+        return SliceFallbacks.next();
     }
 
     // ---- advice entry points (never throw) ----
@@ -328,7 +305,7 @@ public final class Slices {
         if (unit.toTheEnd) {
             return;
         }
-        String refused = refusal(slot, unit);
+        String refused = SliceRefusals.refusal(slot, unit);
         if (refused != null) {
             fellBack(refused, slot);
             return;
@@ -347,105 +324,8 @@ public final class Slices {
         }
     }
 
-    /** Why {@code unit} must not be suspended now, or null. */
-    private static String refusal(LoopSlot slot, SliceUnit unit) {
-        if (unit.threadLocals) {
-            unit.toTheEnd = true; // for good: a value it set may still be there at any later check
-            return THREAD_LOCAL;
-        }
-        if (slot.ownedLocks > 0) {
-            return LOCK;
-        }
-        if (slot.sliceExecutor == null && !findExecutor(slot)) {
-            return LOOP; // no way to resume it on its own loop
-        }
-        // Before JDK 24 a continuation holding a monitor is pinned: the yield itself refuses (reason "monitor"), for
-        // free. From 24 on it is not (JEP 491), so the thread's monitors are looked at, once per decision (so at most
-        // once a slice): tens of microseconds.
-        MethodHandle owns = ownsMonitors;
-        if (owns != null && MONITORS_DO_NOT_PIN) {
-            try {
-                if ((boolean) owns.invokeExact(slot.thread)) {
-                    return MONITOR;
-                }
-                return null;
-            } catch (Throwable e) {
-                ownsMonitors = null; // below, the management API's way
-            }
-        }
-        ThreadMXBean t = threads;
-        if (t != null && MONITORS_DO_NOT_PIN && t.isObjectMonitorUsageSupported()) {
-            ThreadInfo[] info = t.getThreadInfo(new long[] {slot.threadId}, true, false);
-            if (info.length > 0 && info[0] != null && info[0].getLockedMonitors().length > 0) {
-                return MONITOR;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * {@code (Thread) -> boolean}: whether the thread owns a monitor, through JDK 25's internal
-     * {@code jdk.internal.vm.ThreadSnapshot} (the thread's own stack and locks, taken without stopping other threads:
-     * the management API's {@code getThreadInfo} with monitors is a VM operation at a safepoint, which on a loaded
-     * machine made every slice decision wait for every thread). Null where it is not there (JDK 24).
-     */
-    private static MethodHandle ownsMonitorsHandle() {
-        try {
-            Class<?> type = Class.forName("jdk.internal.vm.ThreadSnapshot", false, null);
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            MethodHandle of = lookup.findStatic(type, "of", MethodType.methodType(type, Thread.class));
-            MethodHandle owns = lookup.findVirtual(type, "ownsMonitors", MethodType.methodType(boolean.class));
-            MethodHandle handle = MethodHandles.filterReturnValue(of, owns);
-            Thread probe = Thread.currentThread();
-            Object lock = new Object();
-            synchronized (lock) {
-                if (!(boolean) handle.invokeExact(probe)) {
-                    return null; // not what it says it is
-                }
-            }
-            return (boolean) handle.invokeExact(probe) ? null : handle;
-        } catch (Throwable t) {
-            return null;
-        }
-    }
-
-    /** The loop's executor (Netty's {@code ThreadExecutorMap.currentExecutor()}), to schedule resumptions on. */
-    private static boolean findExecutor(LoopSlot slot) {
-        try {
-            ClassLoader loader = slot.appLoader();
-            Class<?> map = Class.forName("io.netty.util.internal.ThreadExecutorMap", false,
-                    loader != null ? loader : ClassLoader.getSystemClassLoader());
-            Object executor = map.getMethod("currentExecutor").invoke(null);
-            if (executor instanceof ScheduledExecutorService) {
-                slot.sliceExecutor = (ScheduledExecutorService) executor;
-                return true;
-            }
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            // not a Netty loop we know: never sliced
-        }
-        return false;
-    }
-
     private static void fellBack(String reason, LoopSlot slot) {
-        AtomicLong count = fallbacks.get(reason);
-        if (count == null) {
-            count = fallbacks.computeIfAbsent(reason, r -> new AtomicLong());
-        }
-        count.incrementAndGet();
-        // The frame that called the check, cheaply (the decision may come back every slice); the whole stack only
-        // for a reason and culprit not seen before.
-        StackWalker.StackFrame caller = WALKER.walk(FIRST_OUTSIDE_BRIDGE);
-        String culprit = caller == null ? "unknown" : caller.getClassName() + "." + caller.getMethodName() + ":"
-                + caller.getLineNumber();
-        if (seen.size() < MAX_SEEN && seen.putIfAbsent(reason + " " + culprit, Boolean.TRUE) == null) {
-            StackTraceElement[] stack = new Throwable().getStackTrace();
-            int first = 0;
-            while (first < stack.length && stack[first].getClassName().startsWith("dev.loopwatch.bridge.")) {
-                first++;
-            }
-            firstFallbacks.add(new Object[] {reason, slot.thread.getName(),
-                    java.util.Arrays.copyOfRange(stack, first, stack.length)});
-        }
+        SliceFallbacks.count(reason, slot);
     }
 
     /** The machinery failed: slicing is off from now on; the engine says so once. */
