@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Netty 4.2 HTTP service throughput with and without loopwatch, from a fresh start, measured with wrk.
+# A Netty-based HTTP service's throughput with and without loopwatch, from a fresh start, measured with wrk.
 #
 #   benchmarks/netty-throughput.sh                                   # 8 pairs unpinned, then 8 pinned
+#   SERVICE=quarkus benchmarks/netty-throughput.sh                   # the Quarkus hello-world endpoint
+#   SERVICE=micronaut benchmarks/netty-throughput.sh                 # the Micronaut one
 #   ROUNDS=1 WARMUP=2 MEASURE=3 benchmarks/netty-throughput.sh       # a smoke run (under a minute)
 #   WARMUP=20 benchmarks/netty-throughput.sh                         # the steady-state figure
 #
 # What: what the agent costs a freshly started plain Netty service under load from the moment its port
 # opens: requests per second, and the service's CPU time per request, with -javaagent and without.
-# The service is NettyHelloService in benchmarks.jar (Netty 4.2 NIO, HttpServerCodec + HttpObjectAggregator,
-# "hello" on the loop, keep-alive, SLF4J logging), in a fresh JVM per run with a fixed heap (-Xms256m -Xmx256m).
+# The service (SERVICE) is, in a fresh JVM per run with a fixed heap (-Xms256m -Xmx256m):
+#   netty      NettyHelloService in benchmarks.jar (Netty 4.2 NIO, HttpServerCodec + HttpObjectAggregator,
+#              "hello" on the loop, keep-alive, SLF4J logging), GET /
+#   quarkus    the it-fixtures Quarkus 3.33 REST service (quarkus-rest on Vert.x 4.5, Netty 4.1), run as Quarkus
+#              apps run (java -jar quarkus-app/quarkus-run.jar), GET /fast: a resource method on the event loop
+#   micronaut  the it-fixtures Micronaut 4.10 service (http-server-netty, Netty 4.2), GET /fast: a controller
+#              method on the event loop
+#   (the fixtures are built by the reactor: mvn -q package -DskipTests)
 # How, per round: start the service (one JVM without the agent, one with it; which goes first flips every
 # round, ABBA, so drift falls on both sides), poll its port every 10 ms, and the moment it accepts a
 # connection run `wrk -t2 -c50 -d<WARMUP>s` (the warm-up: not counted, it is the fresh start's load), then at
@@ -25,6 +33,7 @@
 # and the median CPU µs per request. Quartiles interpolate linearly between order statistics.
 #
 # Environment:
+#   SERVICE      netty (default), quarkus or micronaut
 #   ROUNDS       pairs per setting (default 8)
 #   WARMUP       seconds of load from the moment the port opens, not counted (default 5; 20 for steady state)
 #   MEASURE      seconds measured right after the warm-up (default 10)
@@ -41,6 +50,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SERVICE=${SERVICE:-netty}
 ROUNDS=${ROUNDS:-8}
 WARMUP=${WARMUP:-5}
 MEASURE=${MEASURE:-10}
@@ -52,7 +62,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=benchmarks/target/benchmarks.jar
-LOGS=benchmarks/target/throughput
+LOGS=benchmarks/target/throughput/$SERVICE
 read -r -a EXTRA_OPTS <<<"${JAVA_OPTS:-}"
 
 die() { echo "netty-throughput: $*" >&2; exit 1; }
@@ -60,7 +70,22 @@ for v in ROUNDS WARMUP MEASURE PORT THREADS CONNECTIONS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, not '${!v}'"
 done
 command -v wrk >/dev/null || die "needs wrk: apt-get install -y wrk"
-[[ -f $JAR ]] || die "no $JAR; run: mvn -q package -DskipTests"
+# The service's command after the JVM options, the path wrk asks for, and the line it prints once it listens.
+case $SERVICE in
+  netty)
+    [[ -f $JAR ]] || die "no $JAR; run: mvn -q package -DskipTests"
+    SERVICE_CMD=(-cp "$JAR" dev.loopwatch.benchmarks.NettyHelloService "$PORT"); URL_PATH=/; LISTENING='listening on 127.0.0.1' ;;
+  quarkus)
+    QUARKUS_JAR=it-fixtures/quarkus/target/quarkus-app/quarkus-run.jar
+    [[ -f $QUARKUS_JAR ]] || die "no $QUARKUS_JAR; run: mvn -q package -DskipTests"
+    SERVICE_CMD=("-Dquarkus.http.port=$PORT" -jar "$QUARKUS_JAR"); URL_PATH=/fast; LISTENING='PORT=' ;;
+  micronaut)
+    MICRONAUT=it-fixtures/micronaut/target
+    [[ -d $MICRONAUT/libs ]] || die "no $MICRONAUT/libs; run: mvn -q package -DskipTests"
+    SERVICE_CMD=(-cp "$MICRONAUT/classes:$MICRONAUT/libs/*" dev.loopwatch.fixtures.micronaut.MicronautFixture "$PORT")
+    URL_PATH=/fast; LISTENING='PORT=' ;;
+  *) die "SERVICE must be netty, quarkus or micronaut, not '$SERVICE'" ;;
+esac
 [[ -f $AGENT_JAR ]] || die "no $AGENT_JAR; run: mvn -q package -DskipTests (or set AGENT_JAR)"
 JAVA_VERSION=$("$JAVA" -version 2>&1) || die "cannot run $JAVA -version"
 if [[ -n ${PIN:-} ]]; then
@@ -119,7 +144,7 @@ run_side() { # $1 setting, $2 round, $3 without|with
   [[ $setting == pinned ]] && cmd=(taskset -c 0) && wrk_cmd=(taskset -c 1)
   cmd+=("$JAVA" -Xms256m -Xmx256m ${EXTRA_OPTS[@]+"${EXTRA_OPTS[@]}"})
   [[ $side == with ]] && cmd+=("-javaagent:$AGENT_JAR=$AGENT_ARGS")
-  cmd+=(-cp "$JAR" dev.loopwatch.benchmarks.NettyHelloService "$PORT")
+  cmd+=("${SERVICE_CMD[@]}")
   wrk_cmd+=(wrk "-t$THREADS" "-c$CONNECTIONS")
   ! port_open || die "something already listens on 127.0.0.1:$PORT; set PORT to a free port"
 
@@ -130,10 +155,10 @@ run_side() { # $1 setting, $2 round, $3 without|with
     kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited before it listened; see $log.log"
     sleep 0.01
   done
-  "${wrk_cmd[@]}" "-d${WARMUP}s" "http://127.0.0.1:$PORT/" >"$log.warmup.txt" 2>&1 \
+  "${wrk_cmd[@]}" "-d${WARMUP}s" "http://127.0.0.1:$PORT$URL_PATH" >"$log.warmup.txt" 2>&1 \
     || die "wrk failed in the warm-up; see $log.warmup.txt and $log.log"
   before=$(cpu_ticks "$SERVICE_PID")
-  "${wrk_cmd[@]}" "-d${MEASURE}s" "http://127.0.0.1:$PORT/" >"$log.wrk.txt" 2>&1 \
+  "${wrk_cmd[@]}" "-d${MEASURE}s" "http://127.0.0.1:$PORT$URL_PATH" >"$log.wrk.txt" 2>&1 \
     || die "wrk failed; see $log.wrk.txt and $log.log"
   after=$(cpu_ticks "$SERVICE_PID") && [[ $(proc_field "$SERVICE_PID" 3) != Z ]] \
     || die "the service died during the run; see $log.log"
@@ -145,7 +170,7 @@ run_side() { # $1 setting, $2 round, $3 without|with
     ! has_watchdog "$SERVICE_PID" || die "loopwatch is loaded in the run without it (JAVA_TOOL_OPTIONS?); see $log.log"
   fi
   stop_service
-  grep -q 'listening on 127.0.0.1' "$log.log" || die "the service never said it listened; see $log.log"
+  grep -q "$LISTENING" "$log.log" || die "the service never said it listened; see $log.log"
   grep -q 'Non-2xx' "$log.warmup.txt" "$log.wrk.txt" && die "the service answered errors; see $log.wrk.txt"
   stalls=$(grep -c ' stalled: ' "$log.log" || true)
   ((stalls == 0)) || echo "netty-throughput: note: stall reports by the agent: $stalls in $log.log (a busy machine?)" >&2
@@ -163,7 +188,7 @@ run_side() { # $1 setting, $2 round, $3 without|with
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null) || COMMIT=unknown
 [[ $COMMIT == unknown ]] || git diff --quiet HEAD 2>/dev/null || COMMIT+=" (with uncommitted changes)"
 CPU_MODEL=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-echo "### Netty service throughput from a fresh start (benchmarks/netty-throughput.sh)"
+echo "### $SERVICE service throughput from a fresh start (SERVICE=$SERVICE benchmarks/netty-throughput.sh)"
 echo
 echo "- date: $(date '+%Y-%m-%d %H:%M %Z'); commit: $COMMIT"
 echo "- JDK: $(grep -v '^Picked up' <<<"$JAVA_VERSION" | sed -n 1p) ($JAVA)"
