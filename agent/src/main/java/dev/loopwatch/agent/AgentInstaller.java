@@ -225,14 +225,19 @@ final class AgentInstaller {
                                                        List<Class<?>> later) {
         List<Class<?>> classes = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.isArray() || c.isPrimitive() || c.isHidden() || !inst.isModifiableClass(c)) {
+            if (c.isArray() || c.isPrimitive() || c.isHidden()) {
                 continue;
             }
             ClassLoader loader = c.getClassLoader();
             String name = c.getName().replace('.', '/');
+            // The names first: in premain they rule out all but a few of the JVM's ~700 classes, each of which
+            // would otherwise cost a call into the JVM (isModifiableClass).
             if (weaver.onlyAllowListWants(loader, name)) {
-                later.add(c);
-            } else if (weaver.wantsByName(loader, name) || (late && rewritten(weaver, loader, name))) {
+                if (inst.isModifiableClass(c)) {
+                    later.add(c);
+                }
+            } else if ((weaver.wantsByName(loader, name) || (late && rewritten(weaver, loader, name)))
+                    && inst.isModifiableClass(c)) {
                 classes.add(c);
             }
         }
