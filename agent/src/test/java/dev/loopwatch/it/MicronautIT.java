@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Micronaut 4.10 service (micronaut-http-server-netty on Netty 4.2) under the agent. Its controller methods
  * run on the event loop (Micronaut 4's default thread selection): a stall there is reported with the route and the
- * controller method as task ({@code GET /orders/{id} (...OrderController.get)}: the template, not the path); a
+ * controller method as task ({@code GET /orders/{id} (...OrderController.get)}: the template, not the path), also
+ * when the work is a {@code Mono} that Micronaut subscribes to after the method returned; a
  * contended {@code synchronized} is reported with that task; logging through the application's Logback console
  * appender is no blocking call; {@code @ExecuteOn(BLOCKING)} methods are not watched; and the first request's cold
  * stall, if there is one, names the static initialiser it waits for, not a JFR frame.
@@ -46,7 +47,7 @@ class MicronautIT extends FrameworkContract {
     void nettyAndMicronautLinesAreInstrumented() throws Exception {
         JsonNode lines = server.status().get("instrumentations");
         assertTrue(lines.path("netty-4.2").asInt() >= 2, lines.toString());
-        assertEquals(1, lines.path("micronaut-4").asInt(), "RouteExecutor: " + lines);
+        assertEquals(2, lines.path("micronaut-4").asInt(), "RouteExecutor, NettyRequestLifecycle: " + lines);
         assertTrue(lines.path("netty-4.1").isMissingNode() && lines.path("vertx-4").isMissingNode(), lines.toString());
     }
 
@@ -66,6 +67,13 @@ class MicronautIT extends FrameworkContract {
     void pathVariableRouteIsNamedByItsTemplate() throws Exception {
         String task = "GET /orders/{id} (" + ORDERS + ".get)";
         assertStall("/orders/4711?ms=300", STALL + "spin(", task::equals, task, LOOP, "loop");
+    }
+
+    /** The Mono's work runs when Micronaut subscribes to the response, after the controller method returned. */
+    @Test
+    void deferredReactiveBodyIsReportedWithItsRoute() throws Exception {
+        String task = "GET /mono (" + STALLS + ".mono)";
+        assertStall("/mono?ms=300", STALL + "spin(", task::equals, task, LOOP, "loop");
     }
 
     @Test

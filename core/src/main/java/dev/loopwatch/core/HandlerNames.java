@@ -65,8 +65,8 @@ final class HandlerNames {
             if (handler.getClass().getName().equals(GRPC_CALL_LISTENER)) {
                 return grpc(handler, entry);
             }
-            if (MicronautRouteNames.isRouteMatch(handler)) {
-                return MicronautRouteNames.describe(handler);
+            if (MicronautRouteNames.isMicronaut(handler)) {
+                return MicronautRouteNames.name(handler);
             }
             return null;
         } catch (Throwable t) {

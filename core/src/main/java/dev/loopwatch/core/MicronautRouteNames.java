@@ -3,10 +3,13 @@ package dev.loopwatch.core;
 import java.lang.reflect.Method;
 
 /**
- * Names a Micronaut 4 route match (the object the agent stores in the loop's slot where Micronaut runs a controller
- * method, {@code RouteExecutor.executeRouteAndConvertBody}) as {@code GET /orders/{id} (com.acme.OrderController.get)}:
+ * Names what the agent stores in the loop's slot for Micronaut 4 as {@code GET /orders/{id} (com.acme.OrderController.get)}:
  * the route's HTTP method and URI template (the template, not the request's path, so that one endpoint has one
- * name), and the controller's class and Java method.
+ * name), and the controller's class and Java method. The object is either the route match, where Micronaut runs a
+ * controller method ({@code RouteExecutor.executeRouteAndConvertBody}), or the request, around the whole of its
+ * handling on the loop ({@code NettyRequestLifecycle.handleNormal}), whose route match Micronaut keeps among the
+ * request's attributes once it has matched one: that names the work a reactive body does when Micronaut
+ * subscribes to it, after the controller method has returned.
  *
  * <p>Reflection on Micronaut's public interfaces only ({@code RouteMatch.getRouteInfo()},
  * {@code UriRouteInfo.getHttpMethodName()} and {@code getUriMatchTemplate()}, {@code MethodBasedRouteInfo
@@ -15,13 +18,56 @@ import java.lang.reflect.Method;
  */
 final class MicronautRouteNames {
     static final String ROUTE_MATCH = "io.micronaut.web.router.RouteMatch";
+    static final String REQUEST = "io.micronaut.http.HttpRequest";
+    /** {@code HttpAttributes.ROUTE_MATCH}: where Micronaut keeps a request's route match once matched. */
+    static final String ROUTE_MATCH_ATTRIBUTE = "micronaut.http.route.match";
 
     private MicronautRouteNames() {
     }
 
-    /** Whether {@code handler} is a Micronaut route match. */
+    /** Whether {@code handler} is a Micronaut route match or request. */
+    static boolean isMicronaut(Object handler) {
+        return isRouteMatch(handler) || implementsNamed(handler.getClass(), REQUEST);
+    }
+
+    /**
+     * The name of a route match or of a request's matched route; null for a request that has none yet (its filters,
+     * or no route at all), which is then named from the stack.
+     */
+    static String name(Object handler) throws ReflectiveOperationException {
+        Object match = isRouteMatch(handler) ? handler : routeMatchOf(handler);
+        return match == null ? null : describe(match);
+    }
+
     static boolean isRouteMatch(Object handler) {
         return implementsNamed(handler.getClass(), ROUTE_MATCH);
+    }
+
+    /**
+     * The request's route match, read from its attributes field, never through {@code getAttributes()}, which makes
+     * the map when there is none yet: the watchdog must not change the loop's objects.
+     */
+    private static Object routeMatchOf(Object request) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = null;
+        for (Class<?> c = request.getClass(); c != null && field == null; c = c.getSuperclass()) {
+            try {
+                field = c.getDeclaredField("attributes");
+            } catch (NoSuchFieldException e) {
+                // look further up
+            }
+        }
+        if (field == null) {
+            return null;
+        }
+        field.setAccessible(true);
+        Object attributes = field.get(request);
+        if (attributes == null) {
+            return null;
+        }
+        Method get = attributes.getClass().getMethod("getValue", CharSequence.class);
+        get.setAccessible(true);
+        Object match = get.invoke(attributes, ROUTE_MATCH_ATTRIBUTE);
+        return match != null && isRouteMatch(match) ? match : null;
     }
 
     /**
