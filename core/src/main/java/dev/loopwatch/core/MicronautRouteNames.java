@@ -11,10 +11,12 @@ import java.lang.reflect.Method;
  * request's attributes once it has matched one: that names the work a reactive body does when Micronaut
  * subscribes to it, after the controller method has returned.
  *
- * <p>Reflection on Micronaut's public interfaces only ({@code RouteMatch.getRouteInfo()},
+ * <p>Reflection on Micronaut's public interfaces ({@code RouteMatch.getRouteInfo()},
  * {@code UriRouteInfo.getHttpMethodName()} and {@code getUriMatchTemplate()}, {@code MethodBasedRouteInfo
- * .getTargetMethod()}, {@code MethodReference.getDeclaringType()} and {@code getMethodName()}), looked up by name:
- * loopwatch does not depend on Micronaut. Runs on the watchdog, when it reports, never on the loop.
+ * .getTargetMethod()}, {@code MethodReference.getDeclaringType()} and {@code getMethodName()}), and on the request's
+ * {@code attributes} field, looked up by name: loopwatch does not depend on Micronaut. Runs on the watchdog, when it
+ * reports, never on the loop; its reads of the request are plain reads of what the loop writes, as the Vert.x route's
+ * are, and any failure leaves the task to be named from the stack.
  */
 final class MicronautRouteNames {
     static final String ROUTE_MATCH = "io.micronaut.web.router.RouteMatch";
