@@ -5,6 +5,7 @@
 #   examples/frameworks.sh vertx     Vert.x 5 web      (dev.loopwatch.examples.vertx.VertxDemo)
 #   examples/frameworks.sh webflux   Spring WebFlux    (dev.loopwatch.examples.webflux.WebFluxDemo)
 #   examples/frameworks.sh grpc      gRPC, grpc-netty  (dev.loopwatch.examples.grpc.GrpcDemo)
+#   examples/frameworks.sh micronaut Micronaut 4       (the test fixture it-fixtures/micronaut, MicronautFixture)
 #   SKIP_BUILD=1 examples/frameworks.sh vertx    reuse what an earlier run built
 #
 # Builds with the reactor (mvn package, nothing installed). Leaves examples/target/<framework>/report.jsonl
@@ -19,10 +20,17 @@ case "$FRAMEWORK" in
   vertx) MAIN=dev.loopwatch.examples.vertx.VertxDemo; PORT=8081 ;;
   webflux) MAIN=dev.loopwatch.examples.webflux.WebFluxDemo; PORT=8082 ;;
   grpc) MAIN=dev.loopwatch.examples.grpc.GrpcDemo; PORT=8083 ;;
-  *) echo "usage: $0 vertx|webflux|grpc" >&2; exit 2 ;;
+  # Micronaut's annotation processing is built by the it-fixtures module, not the examples: run its classes and libs.
+  micronaut) MAIN=dev.loopwatch.fixtures.micronaut.MicronautFixture; PORT=8084
+    CP="it-fixtures/micronaut/target/classes:it-fixtures/micronaut/target/libs/*" ;;
+  *) echo "usage: $0 vertx|webflux|grpc|micronaut" >&2; exit 2 ;;
 esac
 require_jdk
 build_examples
+if [ "$FRAMEWORK" = micronaut ] && [ "${SKIP_BUILD:-0}" != 1 ]; then
+  say "Building the Micronaut service (mvn -q package -DskipTests -pl it-fixtures/micronaut -am)"
+  mvn --batch-mode -q -DskipTests package -pl it-fixtures/micronaut -am >/dev/null || die "the Micronaut build failed"
+fi
 mkdir -p "$OUT"; rm -f "$OUT/report.jsonl"
 ARGS=(); [ "$FRAMEWORK" = grpc ] && ARGS=(server "$PORT") || ARGS=("$PORT")
 echo "==> $MAIN under -javaagent:$AGENT=threshold=50ms"
@@ -33,7 +41,7 @@ call() { # endpoint (fast, sleep, spin, parallel)
     local m; m="$(tr '[:lower:]' '[:upper:]' <<<"${1:0:1}")${1:1}"
     "$JAVA" -cp "$CP" dev.loopwatch.examples.grpc.GrpcDemo client "$PORT" "$m" 300
   else
-    curl -sS "http://127.0.0.1:$PORT/$1?ms=300"
+    curl -sS "http://127.0.0.1:$PORT/$1?ms=300"; echo
   fi
 }
 for _ in $(seq 1 120); do
@@ -44,9 +52,11 @@ done
 sleep 1
 ENDPOINTS=(fast sleep spin); [ "$FRAMEWORK" = webflux ] && ENDPOINTS+=(parallel)
 [ "$FRAMEWORK" = vertx ] && ENDPOINTS+=(blocking)
+# A path-variable route (named by its template, /orders/{id}) and an @ExecuteOn(BLOCKING) method (silent).
+[ "$FRAMEWORK" = micronaut ] && ENDPOINTS+=(orders/42 worker/sleep)
 for e in "${ENDPOINTS[@]}"; do echo "--> $e"; call "$e"; sleep 0.5; done
 sleep 1
 echo; echo "==> what loopwatch logged (from $OUT/server.log):"
 grep -A3 "loopwatch" "$OUT/server.log" | grep -E "stalled|resumed|task:|culprit:" || true
 echo; echo "==> JSON lines ($OUT/report.jsonl): kind, thread, task, culprit"
-sed -E 's/.*"type":"([^"]*)".*"thread":"([^"]*)","kind":"([^"]*)".*"task":"([^"]*)","culprit":"?([^",]*).*/\1  \3 \2  \4  @ \5/' "$OUT/report.jsonl" || true
+sed -E 's/.*"type":"([^"]*)".*"thread":"([^"]*)","kind":"([^"]*)".*"task":"([^"]*)".*"culprit":"?([^",]*).*/\1  \3 \2  \4  @ \5/' "$OUT/report.jsonl" || true

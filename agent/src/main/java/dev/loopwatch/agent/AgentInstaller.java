@@ -3,6 +3,7 @@ package dev.loopwatch.agent;
 import dev.loopwatch.agent.abort.AbortInstrumentation;
 import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.grpc.GrpcInstrumentation;
+import dev.loopwatch.agent.micronaut.MicronautInstrumentation;
 import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
@@ -278,7 +279,7 @@ final class AgentInstaller {
         }
     }
 
-    /** Every library line in force: Netty, Vert.x and gRPC always, Reactor's schedulers and Netty's executors by option. */
+    /** Every library line in force: Netty, Vert.x, gRPC and Micronaut always, Reactor's schedulers and Netty's executors by option. */
     static List<LibraryLine> lines(LoopWatchConfig config) {
         List<LibraryLine> lines = new ArrayList<>(NettyInstrumentation.lines());
         if (config.executors()) {
@@ -286,6 +287,7 @@ final class AgentInstaller {
         }
         lines.addAll(VertxInstrumentation.lines());
         lines.add(GrpcInstrumentation.line());
+        lines.add(MicronautInstrumentation.line());
         if (config.schedulers()) {
             lines.addAll(ReactorInstrumentation.lines());
         }

@@ -51,6 +51,10 @@ public final class BridgeAdvice {
     public static final Advice HANDLER_IS_ARGUMENT = Advice.around(
             Call.of(LOOPS, "enterHandler", "(" + OBJECT + ")" + OBJECT, argument(0)), EXIT_HANDLER);
 
+    /** Around a framework's dispatch to the handler of its second argument (a Micronaut route match). */
+    public static final Advice HANDLER_IS_SECOND_ARGUMENT = Advice.around(
+            Call.of(LOOPS, "enterHandler", "(" + OBJECT + ")" + OBJECT, argument(1)), EXIT_HANDLER);
+
     /** At the return of Reactor's {@code ReactorThreadFactory.newThread}: a non-blocking scheduler's thread. */
     public static final Advice SCHEDULER_THREAD = Advice.onReturn(Call.of(LOOPS, "schedulerThread",
             "(Ljava/lang/Thread;Z" + CLASS + ")V", returned(), field("rejectBlocking", "Z"), declaringClass()));

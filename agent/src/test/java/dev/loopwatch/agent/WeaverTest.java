@@ -87,6 +87,8 @@ class WeaverTest {
                 new String[] {"io/vertx/ext/web/impl/RouteState", "io/vertx/core/impl/ContextInternal.class"},
                 new String[] {"io/vertx/core/eventbus/impl/HandlerRegistration", "io/vertx/core/internal/ContextInternal.class"},
                 new String[] {"io/grpc/internal/ServerCallImpl$ServerStreamListenerImpl", "io/grpc/internal/ServerCallImpl.class"},
+                new String[] {"io/micronaut/http/server/RouteExecutor", "io/micronaut/http/server/RouteExecutor.class"},
+                new String[] {"io/micronaut/http/server/netty/NettyRequestLifecycle", "io/micronaut/http/server/RouteExecutor.class"},
                 new String[] {"reactor/core/scheduler/ReactorThreadFactory", "reactor/core/scheduler/NonBlocking.class"},
                 new String[] {"reactor/core/scheduler/WorkerTask", "reactor/core/scheduler/NonBlocking.class"})) {
             assertTrue(weaver.wantsByName(seeing(hooked[1]), hooked[0]), hooked[0]);

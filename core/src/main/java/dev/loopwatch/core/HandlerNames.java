@@ -9,7 +9,8 @@ import java.util.List;
  * {@code task} text: {@code GET /spin (com.acme.SpinHandler)} for a Vert.x web route,
  * {@code event bus 'orders.new' (com.acme.OrderConsumer)} for an event-bus consumer,
  * {@code grpc helloworld.Greeter/SayHello (com.acme.GreeterImpl.sayHello)} for a gRPC call's event run on a
- * loop ({@code directExecutor()}). Any other task that a Vert.x event loop runs for a deployed verticle (its
+ * loop ({@code directExecutor()}), {@code GET /orders/{id} (com.acme.OrderController.get)} for a Micronaut
+ * controller method ({@link MicronautRouteNames}). Any other task that a Vert.x event loop runs for a deployed verticle (its
  * {@code start}, a timer, a {@code runOnContext} callback) is named after the verticle,
  * {@code verticle com.acme.MyVerticle (com.acme.Poller.handle)}: from the context that Vert.x itself keeps as
  * the thread's current one ({@code VertxThread.context}, set and restored around every dispatch, in 4.5 and 5
@@ -63,6 +64,9 @@ final class HandlerNames {
             }
             if (handler.getClass().getName().equals(GRPC_CALL_LISTENER)) {
                 return grpc(handler, entry);
+            }
+            if (MicronautRouteNames.isMicronaut(handler)) {
+                return MicronautRouteNames.name(handler);
             }
             return null;
         } catch (Throwable t) {

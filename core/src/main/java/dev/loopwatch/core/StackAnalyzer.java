@@ -36,9 +36,11 @@ public final class StackAnalyzer {
 
     /**
      * The first application frame from the top. When every frame is a framework's, the frame that explains the stall:
-     * the static initialiser being run, if any (a fresh Netty 4.2 service's first request runs
-     * {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: its top frame is some JFR
-     * internal, which names nothing), else the top frame.
+     * the outermost static initialiser above the dispatch, if any, else the top frame. A fresh Netty 4.2 service's
+     * first request runs {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: the
+     * top frame is some JFR internal, and the sample may even land in a JDK initialiser that runs inside it
+     * ({@code jdk.jfr.internal.MetadataRepository.<clinit>}, seen on Micronaut's first request); neither names what
+     * the task set off. The outermost one does.
      */
     public StackTraceElement culprit(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
@@ -46,13 +48,17 @@ public final class StackAnalyzer {
                 return frame;
             }
         }
+        StackTraceElement initialiser = null;
         for (StackTraceElement frame : stack) {
-            if (frame.getMethodName().equals("<clinit>")) {
-                return frame;
-            }
             if (DispatchPoint.kindOf(frame) != null) {
                 break;
             }
+            if (frame.getMethodName().equals("<clinit>")) {
+                initialiser = frame;
+            }
+        }
+        if (initialiser != null) {
+            return initialiser;
         }
         return stack.length == 0 ? null : stack[0];
     }

@@ -89,6 +89,22 @@ class StackAnalyzerTest {
                 + analyzer.culprit(jfrStart).getMethodName());
     }
 
+    /** A sample taken inside a JDK initialiser that the framework's runs: the framework's explains the stall. */
+    @Test
+    void aNestedStaticInitialiserNamesTheOutermostOne() {
+        StackTraceElement[] nested = {
+                f("jdk.jfr.internal.TypeLibrary", "<init>"),
+                f("jdk.jfr.internal.MetadataRepository", "<clinit>"),
+                f("jdk.jfr.FlightRecorder", "register"),
+                f("io.netty.buffer.AllocateChunkEvent", "<clinit>"),
+                f("io.netty.buffer.AdaptivePoolingAllocator$Chunk", "<init>"),
+                f("io.netty.channel.nio.NioIoHandler$DefaultNioRegistration", "handle"),
+                f("io.netty.util.concurrent.SomethingOutside", "<clinit>"),
+        };
+        StackTraceElement culprit = analyzer.culprit(nested);
+        assertEquals("io.netty.buffer.AllocateChunkEvent.<clinit>", culprit.getClassName() + "." + culprit.getMethodName());
+    }
+
     @Test
     void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
         assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());

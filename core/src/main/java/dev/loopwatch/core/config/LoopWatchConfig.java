@@ -32,7 +32,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             "java.", "javax.", "jdk.", "sun.", "com.sun.",
             "io.netty.", "io.grpc.netty.shaded.io.netty.",
             "io.vertx.", "reactor.",
-            "org.springframework.", "io.grpc.", "com.google.protobuf.", "io.micrometer.",
+            "org.springframework.", "io.grpc.", "com.google.protobuf.", "io.micrometer.", "io.micronaut.",
             "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.",
             "dev.loopwatch.TaskTimeoutException");
 
