@@ -9,8 +9,10 @@ import java.util.List;
  * {@code task} text: {@code GET /spin (com.acme.SpinHandler)} for a Vert.x web route,
  * {@code event bus 'orders.new' (com.acme.OrderConsumer)} for an event-bus consumer,
  * {@code grpc helloworld.Greeter/SayHello (com.acme.GreeterImpl.sayHello)} for a gRPC call's event run on a
- * loop ({@code directExecutor()}). Any other task that a Vert.x event loop runs for a deployed verticle (its
- * {@code start}, a timer, a {@code runOnContext} callback) is named after the verticle,
+ * loop ({@code directExecutor()}), {@code GET /orders/{id} (com.acme.OrderResource.get)} for a RESTEasy
+ * Reactive (Quarkus REST) resource method ({@link ResteasyReactiveNames}). Any other task that a Vert.x event
+ * loop runs for a deployed verticle (its {@code start}, a timer, a {@code runOnContext} callback) is named after
+ * the verticle,
  * {@code verticle com.acme.MyVerticle (com.acme.Poller.handle)}: from the context that Vert.x itself keeps as
  * the thread's current one ({@code VertxThread.context}, set and restored around every dispatch, in 4.5 and 5
  * alike), read here, so the loop pays nothing for it.
@@ -63,6 +65,9 @@ final class HandlerNames {
             }
             if (handler.getClass().getName().equals(GRPC_CALL_LISTENER)) {
                 return grpc(handler, entry);
+            }
+            if (ResteasyReactiveNames.isRequestContext(handler)) {
+                return ResteasyReactiveNames.describe(handler);
             }
             return null;
         } catch (Throwable t) {
