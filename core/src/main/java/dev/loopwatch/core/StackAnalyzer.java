@@ -38,7 +38,9 @@ public final class StackAnalyzer {
      * The first application frame from the top. When every frame is a framework's, the frame that explains the stall:
      * the static initialiser being run, if any (a fresh Netty 4.2 service's first request runs
      * {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: its top frame is some JFR
-     * internal, which names nothing), else the top frame.
+     * internal, which names nothing); else the frame that asked for the class being loaded or the
+     * {@code invokedynamic} call site being linked (a fresh Vert.x server's first connection links a lambda in
+     * {@code HttpServerWorker.configureHttp1Handler}: its top frame is inside the JDK's own ASM); else the top frame.
      */
     public StackTraceElement culprit(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
@@ -46,15 +48,40 @@ public final class StackAnalyzer {
                 return frame;
             }
         }
-        for (StackTraceElement frame : stack) {
+        int outermostLoading = -1;
+        int end = stack.length;
+        for (int i = 0; i < stack.length; i++) {
+            StackTraceElement frame = stack[i];
             if (frame.getMethodName().equals("<clinit>")) {
                 return frame;
             }
             if (DispatchPoint.kindOf(frame) != null) {
+                end = i;
                 break;
             }
+            if (isLoadingOrLinking(frame)) {
+                outermostLoading = i;
+            }
+        }
+        if (outermostLoading >= 0 && outermostLoading + 1 < end) {
+            return stack[outermostLoading + 1];
         }
         return stack.length == 0 ? null : stack[0];
+    }
+
+    /**
+     * A frame of the JVM's class loading ({@code loadClass} of any loader, {@code Class.forName}) or of its linking
+     * of a call site or constant ({@code MethodHandleNatives.linkCallSite}, ...): what runs below it is the JDK's
+     * work for its caller.
+     */
+    private static boolean isLoadingOrLinking(StackTraceElement frame) {
+        String method = frame.getMethodName();
+        if (method.equals("loadClass")) {
+            return true;
+        }
+        String cls = frame.getClassName();
+        return (cls.equals("java.lang.Class") && method.startsWith("forName"))
+                || (cls.equals("java.lang.invoke.MethodHandleNatives") && method.startsWith("link"));
     }
 
     /**

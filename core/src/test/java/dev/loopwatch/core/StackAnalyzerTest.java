@@ -89,6 +89,36 @@ class StackAnalyzerTest {
                 + analyzer.culprit(jfrStart).getMethodName());
     }
 
+    /** A fresh Vert.x server's first connection links a lambda: the frame whose call site it is explains it. */
+    @Test
+    void aFrameworkOnlyStallLinkingACallSiteNamesTheFrameThatAskedForIt() {
+        StackTraceElement[] linking = {
+                f("jdk.internal.org.objectweb.asm.MethodWriter", "visitLabel"),
+                f("java.lang.invoke.InnerClassLambdaMetafactory", "spinInnerClass"),
+                f("java.lang.invoke.CallSite", "makeSite"),
+                f("java.lang.invoke.MethodHandleNatives", "linkCallSiteImpl"),
+                f("java.lang.invoke.MethodHandleNatives", "linkCallSite"),
+                f("io.vertx.core.http.impl.HttpServerWorker", "configureHttp1Handler"),
+                f("io.netty.channel.nio.NioEventLoop", "processSelectedKey"),
+        };
+        assertEquals("configureHttp1Handler", analyzer.culprit(linking).getMethodName());
+        StackTraceElement[] loading = {
+                f("java.lang.ClassLoader", "defineClass1"),
+                f("jdk.internal.loader.BuiltinClassLoader", "loadClass"),
+                f("java.lang.ClassLoader", "loadClass"),
+                f("java.lang.Class", "forName0"),
+                f("java.lang.Class", "forName"),
+                f("io.vertx.core.impl.transports.JDKTransport", "serverChannelFactory"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("serverChannelFactory", analyzer.culprit(loading).getMethodName());
+        StackTraceElement[] loadingAtTheDispatch = {
+                f("java.lang.ClassLoader", "loadClass"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("loadClass", analyzer.culprit(loadingAtTheDispatch).getMethodName(), "the top frame");
+    }
+
     @Test
     void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
         assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());
