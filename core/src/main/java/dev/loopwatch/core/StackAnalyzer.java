@@ -40,7 +40,9 @@ public final class StackAnalyzer {
      * {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: its top frame is some JFR
      * internal, which names nothing); else the frame that asked for the class being loaded or the
      * {@code invokedynamic} call site being linked (a fresh Vert.x server's first connection links a lambda in
-     * {@code HttpServerWorker.configureHttp1Handler}: its top frame is inside the JDK's own ASM); else the top frame.
+     * {@code HttpServerWorker.configureHttp1Handler}: its top frame is inside the JDK's own ASM); else the innermost
+     * frame outside the JDK, the framework code that called into it (Netty's first look at a handler's annotations
+     * spins an annotation proxy class: {@code ChannelHandlerMask}, not the JDK's class writer); else the top frame.
      */
     public StackTraceElement culprit(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
@@ -49,6 +51,7 @@ public final class StackAnalyzer {
             }
         }
         int outermostLoading = -1;
+        int firstOutsideJdk = -1;
         int end = stack.length;
         for (int i = 0; i < stack.length; i++) {
             StackTraceElement frame = stack[i];
@@ -62,11 +65,22 @@ public final class StackAnalyzer {
             if (isLoadingOrLinking(frame)) {
                 outermostLoading = i;
             }
+            if (firstOutsideJdk < 0 && !isJdk(frame.getClassName())) {
+                firstOutsideJdk = i;
+            }
         }
         if (outermostLoading >= 0 && outermostLoading + 1 < end) {
             return stack[outermostLoading + 1];
         }
+        if (firstOutsideJdk >= 0) {
+            return stack[firstOutsideJdk];
+        }
         return stack.length == 0 ? null : stack[0];
+    }
+
+    private static boolean isJdk(String className) {
+        return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("com.sun.");
     }
 
     /**

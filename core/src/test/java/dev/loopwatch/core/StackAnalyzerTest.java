@@ -119,6 +119,26 @@ class StackAnalyzerTest {
         assertEquals("loadClass", analyzer.culprit(loadingAtTheDispatch).getMethodName(), "the top frame");
     }
 
+    /** Netty's first look at a handler's annotations spins a proxy class: Netty's frame called into the JDK. */
+    @Test
+    void aFrameworkOnlyStallInsideTheJdkNamesTheFrameworkFrameThatCalledIt() {
+        StackTraceElement[] proxy = {
+                f("jdk.internal.org.objectweb.asm.SymbolTable", "addConstantUtf8Reference"),
+                f("java.lang.reflect.ProxyGenerator", "generateClassFile"),
+                f("sun.reflect.annotation.AnnotationParser", "parseAnnotations"),
+                f("java.lang.reflect.Method", "getAnnotation"),
+                f("io.netty.channel.ChannelHandlerMask$2", "run"),
+                f("io.netty.channel.ChannelHandlerMask", "isSkippable"),
+                f("io.netty.channel.nio.NioEventLoop", "processSelectedKey"),
+        };
+        assertEquals("io.netty.channel.ChannelHandlerMask$2", analyzer.culprit(proxy).getClassName());
+        StackTraceElement[] jdkOnly = {
+                f("java.util.HashMap", "resize"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("java.util.HashMap", analyzer.culprit(jdkOnly).getClassName(), "the top frame");
+    }
+
     @Test
     void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
         assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());
