@@ -5,6 +5,7 @@
 #   examples/frameworks.sh vertx     Vert.x 5 web      (dev.loopwatch.examples.vertx.VertxDemo)
 #   examples/frameworks.sh webflux   Spring WebFlux    (dev.loopwatch.examples.webflux.WebFluxDemo)
 #   examples/frameworks.sh grpc      gRPC, grpc-netty  (dev.loopwatch.examples.grpc.GrpcDemo)
+#   examples/frameworks.sh quarkus   Quarkus REST      (it-fixtures/quarkus, run as java -jar quarkus-run.jar)
 #   SKIP_BUILD=1 examples/frameworks.sh vertx    reuse what an earlier run built
 #
 # Builds with the reactor (mvn package, nothing installed). Leaves examples/target/<framework>/report.jsonl
@@ -19,14 +20,22 @@ case "$FRAMEWORK" in
   vertx) MAIN=dev.loopwatch.examples.vertx.VertxDemo; PORT=8081 ;;
   webflux) MAIN=dev.loopwatch.examples.webflux.WebFluxDemo; PORT=8082 ;;
   grpc) MAIN=dev.loopwatch.examples.grpc.GrpcDemo; PORT=8083 ;;
-  *) echo "usage: $0 vertx|webflux|grpc" >&2; exit 2 ;;
+  # The tests' Quarkus service, built by the same reactor: Quarkus packages it as a jar of its own.
+  quarkus) MAIN=it-fixtures/quarkus/target/quarkus-app/quarkus-run.jar; PORT=8084 ;;
+  *) echo "usage: $0 vertx|webflux|grpc|quarkus" >&2; exit 2 ;;
 esac
 require_jdk
 build_examples
 mkdir -p "$OUT"; rm -f "$OUT/report.jsonl"
 ARGS=(); [ "$FRAMEWORK" = grpc ] && ARGS=(server "$PORT") || ARGS=("$PORT")
 echo "==> $MAIN under -javaagent:$AGENT=threshold=50ms"
-"$JAVA" "-javaagent:$AGENT=threshold=50ms,report=$OUT/report.jsonl" -cp "$CP" "$MAIN" "${ARGS[@]}" >"$OUT/server.log" 2>&1 &
+if [ "$FRAMEWORK" = quarkus ]; then
+  [ -f "$MAIN" ] || die "the Quarkus service is not built: $MAIN (run without SKIP_BUILD=1)"
+  "$JAVA" "-javaagent:$AGENT=threshold=50ms,report=$OUT/report.jsonl" "-Dquarkus.http.port=$PORT" -jar "$MAIN" \
+    >"$OUT/server.log" 2>&1 &
+else
+  "$JAVA" "-javaagent:$AGENT=threshold=50ms,report=$OUT/report.jsonl" -cp "$CP" "$MAIN" "${ARGS[@]}" >"$OUT/server.log" 2>&1 &
+fi
 SERVER_PID=$!
 call() { # endpoint (fast, sleep, spin, parallel)
   if [ "$FRAMEWORK" = grpc ]; then
@@ -44,9 +53,12 @@ done
 sleep 1
 ENDPOINTS=(fast sleep spin); [ "$FRAMEWORK" = webflux ] && ENDPOINTS+=(parallel)
 [ "$FRAMEWORK" = vertx ] && ENDPOINTS+=(blocking)
+# /orders/{id}: the task names the template; /worker: a @Blocking method, on a worker thread, silent.
+[ "$FRAMEWORK" = quarkus ] && ENDPOINTS+=(orders/42 worker)
 for e in "${ENDPOINTS[@]}"; do echo "--> $e"; call "$e"; sleep 0.5; done
 sleep 1
 echo; echo "==> what loopwatch logged (from $OUT/server.log):"
 grep -A3 "loopwatch" "$OUT/server.log" | grep -E "stalled|resumed|task:|culprit:" || true
 echo; echo "==> JSON lines ($OUT/report.jsonl): kind, thread, task, culprit"
-sed -E 's/.*"type":"([^"]*)".*"thread":"([^"]*)","kind":"([^"]*)".*"task":"([^"]*)","culprit":"?([^",]*).*/\1  \3 \2  \4  @ \5/' "$OUT/report.jsonl" || true
+# (a stall's "cause", "causeMs" and "profile" come between its task and its culprit)
+sed -E 's/.*"type":"([^"]*)".*"thread":"([^"]*)","kind":"([^"]*)".*"task":"([^"]*)".*"culprit":"?([^",]*).*/\1  \3 \2  \4  @ \5/' "$OUT/report.jsonl" || true
