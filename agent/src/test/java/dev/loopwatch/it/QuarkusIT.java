@@ -105,22 +105,25 @@ class QuarkusIT extends FrameworkContract {
     }
 
     /**
-     * Another thread holds a monitor while the loop tries to enter it: a blocking call {@code synchronized ...},
-     * named with its task from the loop's slot (the JDK's event stack may be cut before the loop's dispatch).
+     * Another thread holds a monitor for 200 ms while the loop tries to enter it: a blocking call
+     * {@code synchronized ...} named with its task, which the watchdog takes from the loop's slot.
+     *
+     * <p>Not its culprit: the watchdog samples the loop's state each tick, and when it was itself kept off the CPU
+     * (a loaded CI machine) a brief wait of the same task just before (seen: in Netty's header decoding) and this
+     * one were one wait to it, reported with the first one's stack, 208 ms long.
      */
     @Test
     void contendedMonitorOnTheLoopIsReportedWithItsTask() throws Exception {
         warm("/contended?ms=200");
         int before = server.reports().size();
         assertEquals("contended", server.get("/contended?ms=200"));
+        String task = "GET /contended (" + STALLS + ".contended)";
         List<JsonNode> found = server.awaitReports(before, r -> isBlocking(r)
-                && r.get("call").asText().startsWith("synchronized")
-                && culpritOf(r).startsWith(STALLS + ".contended("), 1, WAIT_SECONDS);
-        assertFalse(found.isEmpty(), "a contended-monitor report: " + after(before) + server.diagnostics());
+                && r.get("call").asText().startsWith("synchronized") && r.get("task").asText().equals(task)
+                && r.get("durationMs").asDouble() >= 100, 1, WAIT_SECONDS);
+        assertFalse(found.isEmpty(), "a contended-monitor report of " + task + ": " + after(before) + server.diagnostics());
         JsonNode r = found.get(0);
-        assertEquals("GET /contended (" + STALLS + ".contended)", r.get("task").asText(), r.toString());
         assertTrue(r.get("thread").asText().startsWith(LOOP), r.toString());
-        assertTrue(r.get("durationMs").asDouble() > 0, r.toString());
     }
 
     /** A {@code @Blocking} method runs on a worker thread: 300 ms of sleep and 300 ms of spin, and no report. */
