@@ -49,7 +49,7 @@ class QuarkusIT extends FrameworkContract {
     void nettyVertxAndResteasyReactiveLinesAreInstrumented() throws Exception {
         JsonNode lines = server.status().get("instrumentations");
         assertTrue(lines.path("netty-4.1").asInt() >= 2, lines.toString());
-        assertEquals(1, lines.path("vertx-4").asInt(), lines.toString());
+        assertTrue(lines.path("vertx-4").asInt() >= 1, "vertx-web's route dispatch at least: " + lines);
         assertEquals(1, lines.path("resteasy-reactive").asInt(), lines.toString());
         assertTrue(lines.path("netty-4.2").isMissingNode() && lines.path("vertx-5").isMissingNode(), lines.toString());
     }
