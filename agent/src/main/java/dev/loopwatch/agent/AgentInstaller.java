@@ -7,6 +7,7 @@ import dev.loopwatch.agent.micronaut.MicronautInstrumentation;
 import dev.loopwatch.agent.netty.ExecutorInstrumentation;
 import dev.loopwatch.agent.netty.NettyInstrumentation;
 import dev.loopwatch.agent.reactor.ReactorInstrumentation;
+import dev.loopwatch.agent.resteasy.ResteasyReactiveInstrumentation;
 import dev.loopwatch.agent.vertx.VertxInstrumentation;
 import dev.loopwatch.agent.slice.SliceInstrumentation;
 import dev.loopwatch.bridge.Loops;
@@ -279,7 +280,7 @@ final class AgentInstaller {
         }
     }
 
-    /** Every library line in force: Netty, Vert.x, gRPC and Micronaut always, Reactor's schedulers and Netty's executors by option. */
+    /** Every library line in force: Netty, Vert.x, gRPC, Micronaut and RESTEasy Reactive always, Reactor's schedulers and Netty's executors by option. */
     static List<LibraryLine> lines(LoopWatchConfig config) {
         List<LibraryLine> lines = new ArrayList<>(NettyInstrumentation.lines());
         if (config.executors()) {
@@ -288,6 +289,7 @@ final class AgentInstaller {
         lines.addAll(VertxInstrumentation.lines());
         lines.add(GrpcInstrumentation.line());
         lines.add(MicronautInstrumentation.line());
+        lines.add(ResteasyReactiveInstrumentation.line());
         if (config.schedulers()) {
             lines.addAll(ReactorInstrumentation.lines());
         }

@@ -72,6 +72,18 @@ final class ForkedServer implements AutoCloseable {
     }
 
     /**
+     * A builder for a framework fixture that its build packages as a runnable jar, started as such services are,
+     * {@code java -jar}: {@code jar} is relative to the it-fixtures module {@code module}
+     * ({@code target/quarkus-app/quarkus-run.jar}). It must print {@code PORT=n} as the others do.
+     */
+    static Builder jar(String module, String jar) {
+        Builder b = new Builder(null, "nio");
+        b.fixtureModule = module;
+        b.jar = jar;
+        return b;
+    }
+
+    /**
      * A builder for one of these tests' own fixtures ({@code mainClass(...)}) on the jars of the it-fixtures
      * module {@code module} instead of {@code target/it-libs}: e.g. {@link VertxFixture} on Vert.x 4.5.
      */
@@ -92,6 +104,7 @@ final class ForkedServer implements AutoCloseable {
         private final List<String> laterAgents = new ArrayList<>();
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
         private String fixtureModule;
+        private String jar;
         private String mainClass = FixtureServer.class.getName();
 
         private Builder(String nettyLine, String transport) {
@@ -153,30 +166,15 @@ final class ForkedServer implements AutoCloseable {
                 cmd.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + args);
             }
             cmd.addAll(laterAgents);
-            StringBuilder cp = new StringBuilder();
-            if (fixtureModule == null) {
-                cp.append(CLASSES.toAbsolutePath());
-                // The application code its handler calls (com.acme.work, the waits...): it-fixtures/app.
-                cp.append(File.pathSeparator).append(APP_CLASSES.toAbsolutePath().normalize());
-                Path libs = libsModule == null ? LIBS.resolve(nettyLine)
-                        : FIXTURES.resolve(libsModule).resolve("target").resolve("libs");
-                cp.append(File.pathSeparator).append(libs.toAbsolutePath().normalize()).append(File.separator).append('*');
+            if (jar != null) {
+                cmd.add("-jar");
+                cmd.add(FIXTURES.resolve(fixtureModule).resolve(jar).toAbsolutePath().normalize().toString());
             } else {
-                Path module = FIXTURES.resolve(fixtureModule).toAbsolutePath().normalize();
-                cp.append(module.resolve("target").resolve("classes"));
-                cp.append(File.pathSeparator).append(module.resolve("target").resolve("libs")).append(File.separator).append('*');
+                cmd.add("-cp");
+                cmd.add(classPath());
+                cmd.add(mainClass);
+                cmd.add(transport);
             }
-            if (!agent) {
-                // The fixture's /status reads loopwatch's classes; on the class path they are inert.
-                cp.append(File.pathSeparator).append(AGENT_JAR.toAbsolutePath());
-            }
-            for (String lib : extraLibs) {
-                cp.append(File.pathSeparator).append(LIBS.resolve(lib).toAbsolutePath()).append(File.separator).append('*');
-            }
-            cmd.add("-cp");
-            cmd.add(cp.toString());
-            cmd.add(mainClass);
-            cmd.add(transport);
             ProcessBuilder builder = new ProcessBuilder(cmd);
             builder.environment().keySet().removeIf(name -> name.startsWith("LOOPWATCH_"));
             builder.environment().putAll(env);
@@ -197,6 +195,31 @@ final class ForkedServer implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("fixture server did not start: " + cmd + "\nstdout: "
                     + Files.readString(out) + "\nstderr: " + Files.readString(err));
+        }
+
+        /** The class path of a fixture run by its main class. */
+        private String classPath() {
+            StringBuilder cp = new StringBuilder();
+            if (fixtureModule == null) {
+                cp.append(CLASSES.toAbsolutePath());
+                // The application code its handler calls (com.acme.work, the waits...): it-fixtures/app.
+                cp.append(File.pathSeparator).append(APP_CLASSES.toAbsolutePath().normalize());
+                Path libs = libsModule == null ? LIBS.resolve(nettyLine)
+                        : FIXTURES.resolve(libsModule).resolve("target").resolve("libs");
+                cp.append(File.pathSeparator).append(libs.toAbsolutePath().normalize()).append(File.separator).append('*');
+            } else {
+                Path module = FIXTURES.resolve(fixtureModule).toAbsolutePath().normalize();
+                cp.append(module.resolve("target").resolve("classes"));
+                cp.append(File.pathSeparator).append(module.resolve("target").resolve("libs")).append(File.separator).append('*');
+            }
+            if (!agent) {
+                // The fixture's /status reads loopwatch's classes; on the class path they are inert.
+                cp.append(File.pathSeparator).append(AGENT_JAR.toAbsolutePath());
+            }
+            for (String lib : extraLibs) {
+                cp.append(File.pathSeparator).append(LIBS.resolve(lib).toAbsolutePath()).append(File.separator).append('*');
+            }
+            return cp.toString();
         }
     }
 

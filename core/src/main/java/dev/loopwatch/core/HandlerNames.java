@@ -10,8 +10,10 @@ import java.util.List;
  * {@code event bus 'orders.new' (com.acme.OrderConsumer)} for an event-bus consumer,
  * {@code grpc helloworld.Greeter/SayHello (com.acme.GreeterImpl.sayHello)} for a gRPC call's event run on a
  * loop ({@code directExecutor()}), {@code GET /orders/{id} (com.acme.OrderController.get)} for a Micronaut
- * controller method ({@link MicronautRouteNames}). Any other task that a Vert.x event loop runs for a deployed verticle (its
- * {@code start}, a timer, a {@code runOnContext} callback) is named after the verticle,
+ * controller method ({@link MicronautRouteNames}), {@code GET /orders/{id} (com.acme.OrderResource.get)} for a
+ * RESTEasy Reactive (Quarkus REST) resource method ({@link ResteasyReactiveNames}). Any other task that a Vert.x
+ * event loop runs for a deployed verticle (its {@code start}, a timer, a {@code runOnContext} callback) is named
+ * after the verticle,
  * {@code verticle com.acme.MyVerticle (com.acme.Poller.handle)}: from the context that Vert.x itself keeps as
  * the thread's current one ({@code VertxThread.context}, set and restored around every dispatch, in 4.5 and 5
  * alike), read here, so the loop pays nothing for it.
@@ -67,6 +69,9 @@ final class HandlerNames {
             }
             if (MicronautRouteNames.isMicronaut(handler)) {
                 return MicronautRouteNames.name(handler);
+            }
+            if (ResteasyReactiveNames.isRequestContext(handler)) {
+                return ResteasyReactiveNames.describe(handler);
             }
             return null;
         } catch (Throwable t) {

@@ -36,11 +36,15 @@ public final class StackAnalyzer {
 
     /**
      * The first application frame from the top. When every frame is a framework's, the frame that explains the stall:
-     * the outermost static initialiser above the dispatch, if any, else the top frame. A fresh Netty 4.2 service's
-     * first request runs {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: the
-     * top frame is some JFR internal, and the sample may even land in a JDK initialiser that runs inside it
-     * ({@code jdk.jfr.internal.MetadataRepository.<clinit>}, seen on Micronaut's first request); neither names what
-     * the task set off. The outermost one does.
+     * the outermost static initialiser above the dispatch, if any (a fresh Netty 4.2 service's first request runs
+     * {@code io.netty.buffer.AllocateChunkEvent.<clinit>}, which starts JFR, for 100-200 ms: its top frame is some JFR
+     * internal, and the sample may even land in a JDK initialiser that runs inside it,
+     * {@code jdk.jfr.internal.MetadataRepository.<clinit>}, seen on Micronaut's first request; neither names what the
+     * task set off, the outermost one does); else the frame that asked for the class being loaded or the
+     * {@code invokedynamic} call site being linked (a fresh Vert.x server's first connection links a lambda in
+     * {@code HttpServerWorker.configureHttp1Handler}: its top frame is inside the JDK's own ASM); else the innermost
+     * frame outside the JDK, the framework code that called into it (Netty's first look at a handler's annotations
+     * spins an annotation proxy class: {@code ChannelHandlerMask}, not the JDK's class writer); else the top frame.
      */
     public StackTraceElement culprit(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {
@@ -49,18 +53,55 @@ public final class StackAnalyzer {
             }
         }
         StackTraceElement initialiser = null;
-        for (StackTraceElement frame : stack) {
+        int outermostLoading = -1;
+        int firstOutsideJdk = -1;
+        int end = stack.length;
+        for (int i = 0; i < stack.length; i++) {
+            StackTraceElement frame = stack[i];
             if (DispatchPoint.kindOf(frame) != null) {
+                end = i;
                 break;
             }
             if (frame.getMethodName().equals("<clinit>")) {
                 initialiser = frame;
             }
+            if (isLoadingOrLinking(frame)) {
+                outermostLoading = i;
+            }
+            if (firstOutsideJdk < 0 && !isJdk(frame.getClassName())) {
+                firstOutsideJdk = i;
+            }
         }
         if (initialiser != null) {
             return initialiser;
         }
+        if (outermostLoading >= 0 && outermostLoading + 1 < end) {
+            return stack[outermostLoading + 1];
+        }
+        if (firstOutsideJdk >= 0) {
+            return stack[firstOutsideJdk];
+        }
         return stack.length == 0 ? null : stack[0];
+    }
+
+    private static boolean isJdk(String className) {
+        return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("com.sun.");
+    }
+
+    /**
+     * A frame of the JVM's class loading ({@code loadClass} of any loader, {@code Class.forName}) or of its linking
+     * of a call site or constant ({@code MethodHandleNatives.linkCallSite}, ...): what runs below it is the JDK's
+     * work for its caller.
+     */
+    private static boolean isLoadingOrLinking(StackTraceElement frame) {
+        String method = frame.getMethodName();
+        if (method.equals("loadClass")) {
+            return true;
+        }
+        String cls = frame.getClassName();
+        return (cls.equals("java.lang.Class") && method.startsWith("forName"))
+                || (cls.equals("java.lang.invoke.MethodHandleNatives") && method.startsWith("link"));
     }
 
     /**

@@ -105,6 +105,56 @@ class StackAnalyzerTest {
         assertEquals("io.netty.buffer.AllocateChunkEvent.<clinit>", culprit.getClassName() + "." + culprit.getMethodName());
     }
 
+    /** A fresh Vert.x server's first connection links a lambda: the frame whose call site it is explains it. */
+    @Test
+    void aFrameworkOnlyStallLinkingACallSiteNamesTheFrameThatAskedForIt() {
+        StackTraceElement[] linking = {
+                f("jdk.internal.org.objectweb.asm.MethodWriter", "visitLabel"),
+                f("java.lang.invoke.InnerClassLambdaMetafactory", "spinInnerClass"),
+                f("java.lang.invoke.CallSite", "makeSite"),
+                f("java.lang.invoke.MethodHandleNatives", "linkCallSiteImpl"),
+                f("java.lang.invoke.MethodHandleNatives", "linkCallSite"),
+                f("io.vertx.core.http.impl.HttpServerWorker", "configureHttp1Handler"),
+                f("io.netty.channel.nio.NioEventLoop", "processSelectedKey"),
+        };
+        assertEquals("configureHttp1Handler", analyzer.culprit(linking).getMethodName());
+        StackTraceElement[] loading = {
+                f("java.lang.ClassLoader", "defineClass1"),
+                f("jdk.internal.loader.BuiltinClassLoader", "loadClass"),
+                f("java.lang.ClassLoader", "loadClass"),
+                f("java.lang.Class", "forName0"),
+                f("java.lang.Class", "forName"),
+                f("io.vertx.core.impl.transports.JDKTransport", "serverChannelFactory"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("serverChannelFactory", analyzer.culprit(loading).getMethodName());
+        StackTraceElement[] loadingAtTheDispatch = {
+                f("java.lang.ClassLoader", "loadClass"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("loadClass", analyzer.culprit(loadingAtTheDispatch).getMethodName(), "the top frame");
+    }
+
+    /** Netty's first look at a handler's annotations spins a proxy class: Netty's frame called into the JDK. */
+    @Test
+    void aFrameworkOnlyStallInsideTheJdkNamesTheFrameworkFrameThatCalledIt() {
+        StackTraceElement[] proxy = {
+                f("jdk.internal.org.objectweb.asm.SymbolTable", "addConstantUtf8Reference"),
+                f("java.lang.reflect.ProxyGenerator", "generateClassFile"),
+                f("sun.reflect.annotation.AnnotationParser", "parseAnnotations"),
+                f("java.lang.reflect.Method", "getAnnotation"),
+                f("io.netty.channel.ChannelHandlerMask$2", "run"),
+                f("io.netty.channel.ChannelHandlerMask", "isSkippable"),
+                f("io.netty.channel.nio.NioEventLoop", "processSelectedKey"),
+        };
+        assertEquals("io.netty.channel.ChannelHandlerMask$2", analyzer.culprit(proxy).getClassName());
+        StackTraceElement[] jdkOnly = {
+                f("java.util.HashMap", "resize"),
+                f("io.netty.util.concurrent.AbstractEventExecutor", "runTask"),
+        };
+        assertEquals("java.util.HashMap", analyzer.culprit(jdkOnly).getClassName(), "the top frame");
+    }
+
     @Test
     void trimKeepsFramesDownToTheDispatchAndAtMostTheDepth() {
         assertEquals(6, analyzer.trim(SLEEP_IN_HANDLER).size());

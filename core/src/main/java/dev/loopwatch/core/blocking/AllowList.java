@@ -20,6 +20,9 @@ public final class AllowList {
      */
     public static final List<String> DEFAULTS = List.of(
             "java.lang.ClassLoader#loadClass",
+            // Quarkus's fast-jar loader (quarkus-run.jar) reads classes from its jars in its own loadClass, which
+            // never reaches ClassLoader's.
+            "io.quarkus.bootstrap.runner.RunnerClassLoader#loadClass",
             "sun.nio.ch.SelectorImpl",
             "sun.nio.ch.EPollSelectorImpl",
             "sun.nio.ch.KQueueSelectorImpl",

@@ -33,6 +33,8 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
             "io.netty.", "io.grpc.netty.shaded.io.netty.",
             "io.vertx.", "reactor.",
             "org.springframework.", "io.grpc.", "com.google.protobuf.", "io.micrometer.", "io.micronaut.",
+            // Quarkus: its own code (the fast-jar class loader, the HTTP recorder), its REST layer and Mutiny.
+            "io.quarkus.", "org.jboss.resteasy.reactive.", "io.smallrye.mutiny.", "io.smallrye.context.",
             "dev.loopwatch.bridge.", "dev.loopwatch.core.", "dev.loopwatch.agent.", "dev.loopwatch.shaded.",
             "dev.loopwatch.TaskTimeoutException");
 
