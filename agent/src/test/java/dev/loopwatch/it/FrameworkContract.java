@@ -67,8 +67,11 @@ abstract class FrameworkContract extends SharedServerContract {
         double seenAt = stall.get("elapsedMs").asDouble();
         assertTrue(seenAt >= THRESHOLD_MS && seenAt < actualMs, "stall seen at " + seenAt + " ms, while running");
         double total = end.get("elapsedMs").asDouble();
-        // The upper bound leaves room for the watchdog thread being descheduled on a loaded 2-core machine.
-        assertTrue(total >= actualMs * 0.9 && total <= actualMs + 600,
+        // Both bounds leave room for the watchdog thread being descheduled on a loaded 2-core machine: the upper one
+        // for a late look at the end; the lower one for a late first look at the task, which is its start when the
+        // loop did not stamp it (LoopSlot: the watchdog's estimate is never early, and late by as long as it was off
+        // the CPU, tens of milliseconds).
+        assertTrue(total >= actualMs - 100 && total <= actualMs + 600,
                 "total " + total + " ms vs " + actualMs + " ms measured by the handler");
         return stall;
     }
