@@ -41,6 +41,8 @@ public final class MonitorContention {
     /** What the watchdog keeps about one loop's wait for a monitor, between ticks. Watchdog thread only. */
     public static final class Wait {
         private boolean waiting;
+        /** The loop's task counter when the wait was first seen: a wait never outlives its task. */
+        private long seq;
         private long since;
         private StackTraceElement[] frames;
         private Object handler;
@@ -55,6 +57,12 @@ public final class MonitorContention {
         try {
             Thread thread = slot.thread();
             boolean blocked = thread.getState() == Thread.State.BLOCKED;
+            long seq = slot.seq();
+            if (blocked && wait.waiting && seq != wait.seq) {
+                // Another task waits now: the wait seen before ended between two looks (a watchdog kept off the
+                // CPU can miss the gap), and this one is a wait of its own, with its own stack.
+                end(slot, wait, lastSeen + (now - lastSeen) / 2);
+            }
             if (blocked && !wait.waiting) {
                 Object handler = slot.handler();
                 String monitor = monitorClass(thread);
@@ -63,6 +71,7 @@ public final class MonitorContention {
                     return; // it entered the monitor while it was looked at: the stack shows what came after
                 }
                 wait.waiting = true;
+                wait.seq = seq;
                 wait.since = lastSeen + (now - lastSeen) / 2;
                 wait.frames = frames;
                 wait.handler = handler;
