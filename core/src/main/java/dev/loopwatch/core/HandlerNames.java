@@ -33,7 +33,7 @@ final class HandlerNames {
     private static final ClassValue<Field> CONTEXT_FIELD = new ClassValue<>() {
         @Override
         protected Field computeValue(Class<?> type) {
-            Class<?> vertxThread = superclassNamed(type, VERTX_THREAD);
+            Class<?> vertxThread = Reflect.superclassNamed(type, VERTX_THREAD);
             if (vertxThread == null) {
                 return null;
             }
@@ -56,11 +56,11 @@ final class HandlerNames {
      */
     static String describe(Object handler, StackTraceElement entry) {
         try {
-            Class<?> routing = superclassNamed(handler.getClass(), ROUTING_CONTEXT);
+            Class<?> routing = Reflect.superclassNamed(handler.getClass(), ROUTING_CONTEXT);
             if (routing != null) {
                 return route(handler, routing);
             }
-            Class<?> registration = superclassNamed(handler.getClass(), HANDLER_REGISTRATION);
+            Class<?> registration = Reflect.superclassNamed(handler.getClass(), HANDLER_REGISTRATION);
             if (registration != null) {
                 return eventBus(handler, registration);
             }
@@ -112,12 +112,12 @@ final class HandlerNames {
 
     /** Vert.x 4.5: {@code ContextInternal.getDeployment()}; 5: {@code ContextInternal.deployment().deployment()}. */
     private static Object deploymentOf(Object context) throws ReflectiveOperationException {
-        Method v4 = publicMethod(context.getClass(), "getDeployment");
+        Method v4 = Reflect.publicMethod(context.getClass(), "getDeployment");
         if (v4 != null) {
             return v4.invoke(context);
         }
-        Object deploymentContext = call(context, "deployment");
-        return deploymentContext == null ? null : call(deploymentContext, "deployment");
+        Object deploymentContext = Reflect.call(context, "deployment");
+        return deploymentContext == null ? null : Reflect.call(deploymentContext, "deployment");
     }
 
     /**
@@ -128,17 +128,17 @@ final class HandlerNames {
         if (deployment == null) {
             return null;
         }
-        Method instances = publicMethod(deployment.getClass(), "getVerticles");
+        Method instances = Reflect.publicMethod(deployment.getClass(), "getVerticles");
         if (instances == null) {
-            instances = publicMethod(deployment.getClass(), "instances");
+            instances = Reflect.publicMethod(deployment.getClass(), "instances");
         }
         Object verticles = instances == null ? null : instances.invoke(deployment);
         if (verticles instanceof java.util.Collection && !((java.util.Collection<?>) verticles).isEmpty()) {
             return className(((java.util.Collection<?>) verticles).iterator().next());
         }
-        Method identifier = publicMethod(deployment.getClass(), "verticleIdentifier");
+        Method identifier = Reflect.publicMethod(deployment.getClass(), "verticleIdentifier");
         if (identifier == null) {
-            identifier = publicMethod(deployment.getClass(), "identifier");
+            identifier = Reflect.publicMethod(deployment.getClass(), "identifier");
         }
         Object id = identifier == null ? null : identifier.invoke(deployment);
         if (id == null) {
@@ -150,18 +150,18 @@ final class HandlerNames {
 
     /** {@code GET /spin (com.acme.SpinHandler)}: the request's method, the route, the route's current handler. */
     private static String route(Object context, Class<?> base) throws ReflectiveOperationException {
-        Object request = call(context, "request");
-        Object method = request == null ? null : call(request, "method");
-        Object state = field(base, "currentRoute").get(context);
+        Object request = Reflect.call(context, "request");
+        Object method = request == null ? null : Reflect.call(request, "method");
+        Object state = Reflect.field(base, "currentRoute").get(context);
         StringBuilder b = new StringBuilder();
-        b.append(method == null ? "?" : call(method, "name"));
-        Object path = state == null ? null : call(state, "getName");
+        b.append(method == null ? "?" : Reflect.call(method, "name"));
+        Object path = state == null ? null : Reflect.call(state, "getName");
         b.append(' ').append(path == null ? "(any path)" : path);
         if (state != null) {
             Method index = base.getDeclaredMethod("currentRouteNextHandlerIndex");
             index.setAccessible(true);
             int next = (Integer) index.invoke(context);
-            Object handlers = field(state.getClass(), "contextHandlers").get(state);
+            Object handlers = Reflect.field(state.getClass(), "contextHandlers").get(state);
             if (handlers instanceof List && next >= 1 && next <= ((List<?>) handlers).size()) {
                 b.append(" (").append(className(((List<?>) handlers).get(next - 1))).append(')');
             }
@@ -171,9 +171,9 @@ final class HandlerNames {
 
     /** {@code event bus 'orders.new' (com.acme.OrderConsumer)}. */
     private static String eventBus(Object registration, Class<?> base) throws ReflectiveOperationException {
-        Object address = field(base, "address").get(registration);
+        Object address = Reflect.field(base, "address").get(registration);
         StringBuilder b = new StringBuilder("event bus '").append(address).append('\'');
-        Field handler = findField(registration.getClass(), "handler");
+        Field handler = Reflect.findField(registration.getClass(), "handler");
         Object h = handler == null ? null : handler.get(registration);
         if (h != null) {
             b.append(" (").append(className(h)).append(')');
@@ -186,9 +186,9 @@ final class HandlerNames {
      * event grpc-core was delivering to the application, and the frame the task entered.
      */
     private static String grpc(Object listener, StackTraceElement entry) throws ReflectiveOperationException {
-        Object call = field(listener.getClass(), "call").get(listener);
-        Object method = call == null ? null : call(call, "getMethodDescriptor");
-        Object name = method == null ? null : call(method, "getFullMethodName");
+        Object call = Reflect.field(listener.getClass(), "call").get(listener);
+        Object method = call == null ? null : Reflect.call(call, "getMethodDescriptor");
+        Object name = method == null ? null : Reflect.call(method, "getFullMethodName");
         if (name == null) {
             return null;
         }
@@ -211,64 +211,5 @@ final class HandlerNames {
         String name = o.getClass().getName();
         int lambda = name.indexOf("$$Lambda");
         return lambda > 0 ? name.substring(0, lambda) : name;
-    }
-
-    private static Class<?> superclassNamed(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(name)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field f = findField(type, name);
-        if (f == null) {
-            throw new NoSuchFieldException(type.getName() + "." + name);
-        }
-        return f;
-    }
-
-    private static Field findField(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f;
-            } catch (NoSuchFieldException e) {
-                // look further up
-            }
-        }
-        return null;
-    }
-
-    /** Calls a public no-argument method, through a public type that declares it (impl classes may not be public). */
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        Method m = publicMethod(target.getClass(), name);
-        if (m == null) {
-            m = target.getClass().getMethod(name);
-            m.setAccessible(true);
-        }
-        return m.invoke(target);
-    }
-
-    private static Method publicMethod(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-                try {
-                    return c.getMethod(name);
-                } catch (NoSuchMethodException e) {
-                    return null;
-                }
-            }
-            for (Class<?> i : c.getInterfaces()) {
-                Method m = publicMethod(i, name);
-                if (m != null) {
-                    return m;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -50,18 +50,10 @@ final class MicronautRouteNames {
      * the map when there is none yet: the watchdog must not change the loop's objects.
      */
     private static Object routeMatchOf(Object request) throws ReflectiveOperationException {
-        java.lang.reflect.Field field = null;
-        for (Class<?> c = request.getClass(); c != null && field == null; c = c.getSuperclass()) {
-            try {
-                field = c.getDeclaredField("attributes");
-            } catch (NoSuchFieldException e) {
-                // look further up
-            }
-        }
+        java.lang.reflect.Field field = Reflect.findField(request.getClass(), "attributes");
         if (field == null) {
             return null;
         }
-        field.setAccessible(true);
         Object attributes = field.get(request);
         if (attributes == null) {
             return null;
@@ -77,7 +69,7 @@ final class MicronautRouteNames {
      * {@code route (com.acme.Errors.onError)}. Null when the match names no controller method.
      */
     static String describe(Object routeMatch) throws ReflectiveOperationException {
-        Object info = call(routeMatch, "getRouteInfo");
+        Object info = Reflect.call(routeMatch, "getRouteInfo");
         if (info == null) {
             return null;
         }
@@ -85,11 +77,11 @@ final class MicronautRouteNames {
         if (target == null) {
             return null;
         }
-        Object template = hasMethod(info, "getUriMatchTemplate") ? call(info, "getUriMatchTemplate") : null;
+        Object template = hasMethod(info, "getUriMatchTemplate") ? Reflect.call(info, "getUriMatchTemplate") : null;
         if (template == null) {
             return "route (" + target + ")";
         }
-        return call(info, "getHttpMethodName") + " " + template + " (" + target + ")";
+        return Reflect.call(info, "getHttpMethodName") + " " + template + " (" + target + ")";
     }
 
     /** {@code com.acme.OrderController.get}: the controller method the route runs. */
@@ -97,9 +89,9 @@ final class MicronautRouteNames {
         if (!hasMethod(info, "getTargetMethod")) {
             return null;
         }
-        Object method = call(info, "getTargetMethod");
-        Object type = method == null ? null : call(method, "getDeclaringType");
-        Object name = method == null ? null : call(method, "getMethodName");
+        Object method = Reflect.call(info, "getTargetMethod");
+        Object type = method == null ? null : Reflect.call(method, "getDeclaringType");
+        Object name = method == null ? null : Reflect.call(method, "getMethodName");
         if (!(type instanceof Class) || name == null) {
             return null;
         }
@@ -124,38 +116,5 @@ final class MicronautRouteNames {
         } catch (NoSuchMethodException e) {
             return false;
         }
-    }
-
-    /**
-     * Calls a public no-argument method through the public interface that declares it: Micronaut's route classes
-     * may be package-private, and their public methods are then not callable through the class.
-     */
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        Method m = target.getClass().getMethod(name);
-        Method callable = viaPublicType(target.getClass(), m);
-        if (callable == null) {
-            m.setAccessible(true);
-            callable = m;
-        }
-        return callable.invoke(target);
-    }
-
-    private static Method viaPublicType(Class<?> type, Method m) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-                try {
-                    return c.getMethod(m.getName());
-                } catch (NoSuchMethodException e) {
-                    // an interface's default method: below
-                }
-            }
-            for (Class<?> i : c.getInterfaces()) {
-                Method found = viaPublicType(i, m);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -1,7 +1,6 @@
 package dev.loopwatch.core;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 
 /**
  * Names a task of RESTEasy Reactive (Quarkus REST) from its request context, the object the agent stores in the
@@ -25,25 +24,20 @@ final class ResteasyReactiveNames {
 
     /** Whether {@code handler} is a server request context of RESTEasy Reactive. */
     static boolean isRequestContext(Object handler) {
-        for (Class<?> c = handler.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(REQUEST_CONTEXT)) {
-                return true;
-            }
-        }
-        return false;
+        return Reflect.superclassNamed(handler.getClass(), REQUEST_CONTEXT) != null;
     }
 
     /** {@code GET /orders/{id} (com.acme.OrderResource.get)} for the request {@code context} runs, or null. */
     static String describe(Object context) throws ReflectiveOperationException {
-        Object target = call(context, "getTarget");
+        Object target = Reflect.call(context, "getTarget");
         if (target == null) {
             return null;
         }
-        Object httpMethod = call(target, "getHttpMethod");
-        String path = join(template(call(target, "getClassPath")), template(call(target, "getPath")));
+        Object httpMethod = Reflect.call(target, "getHttpMethod");
+        String path = join(template(Reflect.call(target, "getClassPath")), template(Reflect.call(target, "getPath")));
         StringBuilder b = new StringBuilder().append(httpMethod == null ? "*" : httpMethod).append(' ').append(path);
-        Object resource = call(target, "getResourceClass");
-        Object javaMethod = call(target, "getJavaMethodName");
+        Object resource = Reflect.call(target, "getResourceClass");
+        Object javaMethod = Reflect.call(target, "getJavaMethodName");
         if (resource instanceof Class && javaMethod != null) {
             b.append(" (").append(((Class<?>) resource).getName()).append('.').append(javaMethod).append(')');
         }
@@ -73,10 +67,5 @@ final class ResteasyReactiveNames {
         Field f = uriTemplate.getClass().getField("template");
         Object text = f.get(uriTemplate);
         return text == null ? null : text.toString();
-    }
-
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        Method m = target.getClass().getMethod(name);
-        return m.invoke(target);
     }
 }
