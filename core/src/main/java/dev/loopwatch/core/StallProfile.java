@@ -21,6 +21,8 @@ import java.util.Map;
 final class StallProfile {
     static final int SAMPLES_PER_DOUBLING = 128;
     private static final String OTHER = "other";
+    /** The task's own time when no sample saw it: it ended before the watchdog's first stack walk came back. */
+    static final String NOT_SAMPLED = "not sampled (the task ended first)";
 
     private final JvmCounters counters;
     private final Map<String, long[]> byWhat = new LinkedHashMap<>();
@@ -90,9 +92,9 @@ final class StallProfile {
 
     /** The stall ended at {@code end}: the time since the last sample goes to what that sample showed. */
     StallTime end(long end) {
-        if (lastWhat != null) {
-            account(end, lastWhat, lastClassLoading);
-        }
+        // Without a sample the JVM's counters still tell the GC's and the safepoints' part of the time (a GC pause
+        // that makes a short task stall often ends it before the watchdog, stopped too, can walk its stack).
+        account(end, lastWhat != null ? lastWhat : NOT_SAMPLED, lastClassLoading);
         return snapshot();
     }
 

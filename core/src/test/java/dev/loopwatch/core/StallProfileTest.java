@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StallProfileTest {
     private static final long MS = 1_000_000L;
@@ -32,6 +33,25 @@ class StallProfileTest {
         assertEquals("task", time.cause());
         assertEquals(List.of(new StallTime.Entry("com.acme.Handler.spin(Handler.java:42)", 100 * MS),
                 new StallTime.Entry("initialising com.acme.Tables", 50 * MS)), time.profile());
+    }
+
+    /** A GC pause often ends a short task before the watchdog, stopped too, can walk its stack. */
+    @Test
+    void aStallNeverSampledStillHasItsGcTimeSplitOff() {
+        JvmCounters counters = JvmCounters.open();
+        long start = System.nanoTime();
+        StallProfile profile = new StallProfile(counters, start, counters.pauseNanos(), counters.gcNanos(), 10 * MS);
+        byte[][] garbage = new byte[20_000][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[1024];
+        }
+        System.gc();
+        long end = System.nanoTime();
+        StallTime time = profile.end(end);
+        assertTrue(time.gcNanos() > 0, "the GC's pause is the GC's: " + time + " (" + garbage.length + ")");
+        assertEquals(end - start, time.taskNanos() + time.gcNanos() + time.safepointNanos());
+        assertTrue(time.profile().stream().anyMatch(e -> e.what().equals("garbage collection")), time.toString());
+        assertTrue(time.profile().stream().anyMatch(e -> e.what().equals(StallProfile.NOT_SAMPLED)), time.toString());
     }
 
     @Test
