@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -147,18 +147,22 @@ public final class SliceLatencyMain {
 
     private static Result measure(int port, long rounds, String expected, int seconds) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong done = new AtomicLong();
+        AtomicReference<Window> window = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < LONG_CLIENTS; c++) {
             Thread t = new Thread(() -> {
                 try {
                     Client client = new Client(port);
                     while (running.get()) {
+                        long sent = System.nanoTime();
                         String body = client.get("/cpu?n=" + rounds);
                         if (!body.equals(expected)) {
                             throw new IllegalStateException("wrong result " + body + ", expected " + expected);
                         }
-                        done.incrementAndGet();
+                        Window w = window.get();
+                        if (w != null) {
+                            w.add(System.nanoTime() - sent);
+                        }
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -170,11 +174,12 @@ public final class SliceLatencyMain {
         Thread.sleep(1000); // all three long tasks are in flight
         // The long tasks' throughput alone first: with /fast served at 1000/s besides (below) the sliced loop would
         // do that work too, where the unsliced one gets through a few dozen.
-        long throughputStart = System.nanoTime();
-        long doneBefore = done.get();
+        Window aloneWindow = new Window();
+        window.set(aloneWindow);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-        double alone = (done.get() - doneBefore) / ((System.nanoTime() - throughputStart) / 1e9);
-        long doneAtStart = done.get();
+        Window withFast = new Window();
+        window.set(withFast);
+        double alone = aloneWindow.tasksPerSecond();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long[][] perClient = new long[FAST_CLIENTS][];
@@ -188,8 +193,7 @@ public final class SliceLatencyMain {
         for (Thread t : fast) {
             t.join();
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long tasks = done.get() - doneAtStart;
+        window.set(null);
         List<Long> latencies = new ArrayList<>();
         for (long[] l : perClient) {
             for (long v : l) {
@@ -201,7 +205,7 @@ public final class SliceLatencyMain {
             t.join(10_000);
         }
         double[] ms = latencies.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
-        return new Result(rounds, alone, tasks / elapsed, pct(ms, 0.50), pct(ms, 0.90), pct(ms, 0.99), ms[ms.length - 1],
+        return new Result(rounds, alone, withFast.tasksPerSecond(), pct(ms, 0.50), pct(ms, 0.90), pct(ms, 0.99), ms[ms.length - 1],
                 ms.length);
     }
 
@@ -234,6 +238,25 @@ public final class SliceLatencyMain {
             throw new IllegalStateException(e);
         }
         return latencies.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * The long tasks that ended in one window of the run: their throughput by Little's law, the clients (always
+     * {@link #LONG_CLIENTS} tasks in flight) over the mean time each took. Counting the tasks that ended in the window
+     * would be coarse: sliced, the three interleaved tasks end together, a tenth of a 10 s window's count at a time.
+     */
+    private static final class Window {
+        private long nanos;
+        private int tasks;
+
+        synchronized void add(long taskNanos) {
+            nanos += taskNanos;
+            tasks++;
+        }
+
+        synchronized double tasksPerSecond() {
+            return tasks == 0 ? 0 : LONG_CLIENTS / (nanos / 1e9 / tasks);
+        }
     }
 
     private record Result(long rounds, double tasksPerSecond, double tasksPerSecondWithFast, double p50, double p90,
