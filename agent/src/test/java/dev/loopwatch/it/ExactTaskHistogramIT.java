@@ -31,6 +31,7 @@ class ExactTaskHistogramIT {
             double longBefore = tasksBefore - value(before, histogram(LONGER_THAN_SPINS));
             double sumBefore = value(before, "loopwatch.task.duration.sum{group=" + WORKERS + "} count");
 
+            long started = System.nanoTime();
             for (int i = 0; i < SPINS; i++) {
                 server.get("/spin?ms=5");
             }
@@ -38,15 +39,17 @@ class ExactTaskHistogramIT {
                 server.get("/fast");
             }
             String after = awaitMeters(server, m -> value(m, histogram("+Inf")) - tasksBefore >= SPINS + FAST);
+            double wall = (System.nanoTime() - started) / 1e9;
 
             double tasks = value(after, histogram("+Inf")) - tasksBefore;
             double longTasks = value(after, histogram("+Inf")) - value(after, histogram(LONGER_THAN_SPINS)) - longBefore;
             double seconds = value(after, "loopwatch.task.duration.sum{group=" + WORKERS + "} count") - sumBefore;
             assertTrue(tasks >= SPINS + FAST, "a task at least per request: " + tasks + "\n" + after);
-            assertTrue(longTasks >= SPINS && longTasks <= SPINS + 10, "each 5 ms spin, and (nearly) nothing else, "
-                    + "over 4.096 ms: " + longTasks + "\n" + after);
-            assertTrue(seconds >= SPINS * 0.005 && seconds < SPINS * 0.005 + 2, "the spins' 0.5 s and little more: "
-                    + seconds + "\n" + after);
+            assertTrue(longTasks >= SPINS, "each 5 ms spin over 4.096 ms: " + longTasks + "\n" + after);
+            assertTrue(tasks - longTasks >= FAST / 2, "most /fast tasks under 4.096 ms (a loaded machine preempts"
+                    + " some): " + (tasks - longTasks) + "\n" + after);
+            assertTrue(seconds >= SPINS * 0.005 && seconds <= 2 * wall, "the spins' 0.5 s at least, and no more than"
+                    + " the two worker loops' wall time (" + wall + " s each): " + seconds + "\n" + after);
             for (int k = 1; k <= 24; k++) {
                 String le = java.math.BigDecimal.valueOf((1L << k) * 1_000, 9).stripTrailingZeros().toPlainString();
                 String lower = k == 1 ? null
