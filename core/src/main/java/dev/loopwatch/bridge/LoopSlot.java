@@ -52,8 +52,10 @@ public final class LoopSlot extends LoopSlotFields {
      * length goes into the slot's {@link #durations}. Set once, by {@link Loops#enableTaskDurations()} before any loop
      * registers, and never cleared, as {@link #interrupts} is and for its reasons. It adds no test to the default
      * path: {@link #tryBegin()} only looks at it behind {@link #slowBegin}, and {@link #end()} behind
-     * {@link #slowEnd}, flags those paths test anyway (measured: {@code RunTaskBenchmark}'s {@code loop} mode costs
-     * what it did before, see benchmarks/README.md).
+     * {@link #slowEnd}, flags those paths test anyway (measured with {@code TaskCostMain}: its {@code loop} mode
+     * costs what it did before this flag). A subclass of the slot for the exact mode would have made the slot's
+     * calls virtual (a type check per task where C2 now links them directly), and a {@code static final} is ruled
+     * out for the reasons given for {@link #interrupts}.
      */
     static boolean taskDurations;
 
