@@ -26,7 +26,7 @@ class ExactTaskHistogramIT {
         try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
                 .jvmArg("-Dfixture.meters=true").agentArgs("task.histogram=exact").start()) {
             server.warmUp();
-            String before = awaitMeters(server, m -> value(m, histogram("+Inf")) > 0);
+            String before = server.meters(m -> value(m, histogram("+Inf")) > 0);
             double tasksBefore = value(before, histogram("+Inf"));
             double longBefore = tasksBefore - value(before, histogram(LONGER_THAN_SPINS));
             double sumBefore = value(before, "loopwatch.task.duration.sum{group=" + WORKERS + "} count");
@@ -38,7 +38,7 @@ class ExactTaskHistogramIT {
             for (int i = 0; i < FAST; i++) {
                 server.get("/fast");
             }
-            String after = awaitMeters(server, m -> value(m, histogram("+Inf")) - tasksBefore >= SPINS + FAST);
+            String after = server.meters(m -> value(m, histogram("+Inf")) - tasksBefore >= SPINS + FAST);
             double wall = (System.nanoTime() - started) / 1e9;
 
             double tasks = value(after, histogram("+Inf")) - tasksBefore;
@@ -70,7 +70,7 @@ class ExactTaskHistogramIT {
                 .jvmArg("-Dfixture.meters=true").agentArgs("threshold=50ms").start()) {
             server.warmUp();
             server.get("/spin?ms=80");
-            String meters = awaitMeters(server, m -> m.contains("loopwatch.task.duration{group=" + WORKERS + ",statistic=max}"));
+            String meters = server.meters(m -> m.contains("loopwatch.task.duration{group=" + WORKERS + ",statistic=max}"));
             assertFalse(meters.contains("loopwatch.task.duration.histogram"), meters);
             assertFalse(meters.contains("loopwatch.task.duration.sum"), meters);
             assertTrue(value(meters, "loopwatch.task.duration{group=" + WORKERS + ",statistic=max} value") >= 0.05,
@@ -87,18 +87,5 @@ class ExactTaskHistogramIT {
     private static double value(String meters, String meterAndStatistic) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(meterAndStatistic) + "=([-0-9.E]+|NaN)").matcher(meters);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
-    }
-
-    private static String awaitMeters(ForkedServer server, java.util.function.Predicate<String> done) throws Exception {
-        String meters = "";
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            meters = server.get("/meters");
-            if (done.test(meters)) {
-                return meters;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the meters did not get there in 15 s:\n" + meters);
     }
 }

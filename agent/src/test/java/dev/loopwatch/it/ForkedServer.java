@@ -293,6 +293,23 @@ final class ForkedServer implements AutoCloseable {
     }
 
     /**
+     * The fixture's Micrometer meters ({@link MetersFixture#dump()}, with {@code -Dfixture.meters=true}) once
+     * {@code until} holds of them, or as they are after 15 s: the caller's assertions then say what is missing.
+     */
+    String meters(java.util.function.Predicate<String> until) throws IOException, InterruptedException {
+        String meters = "";
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            meters = get("/meters");
+            if (until.test(meters)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return meters;
+    }
+
+    /**
      * The first requests load classes (Netty 4.2 even starts JFR in its allocator) and may stall for real:
      * tests that count reports warm the server up first and count only what they cause themselves.
      */

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -40,14 +39,17 @@ class ExactTaskTimesTest {
         watchdog.exactTaskTimes();
         watchdogThread.start();
         assertTrue(watchdog.awaitTicks(1, TimeUnit.SECONDS.toNanos(5)));
-        CountDownLatch leave = new CountDownLatch(1);
-        CountDownLatch ran = new CountDownLatch(2);
-        Thread first = loop("exact-loop-1", ran, leave);
-        Thread second = loop("exact-loop-2", ran, leave);
-        assertTrue(ran.await(20, TimeUnit.SECONDS));
         int all = 2 * (SHORT + LONG);
-
-        GroupTasks running = await(g -> g.timed() == all);
+        GroupTasks running;
+        Thread first;
+        Thread second;
+        try (ScriptedLoop one = new ScriptedLoop("exact-loop-1"); ScriptedLoop two = new ScriptedLoop("exact-loop-2")) {
+            first = one.thread;
+            second = two.thread;
+            one.step(ExactTaskTimesTest::tasks);
+            two.step(ExactTaskTimesTest::tasks);
+            running = await(g -> g.timed() == all);
+        }
         assertTrue(running.exact(), running.toString());
         assertTrue(running.tasks() <= all, "the watchdog counts the tasks since it first saw each loop: " + running);
         assertTrue(running.maxNanos() >= LONG_NANOS && running.maxNanos() < TimeUnit.SECONDS.toNanos(1), running.toString());
@@ -58,9 +60,6 @@ class ExactTaskTimesTest {
         assertEquals(all, running.timedBelow(GroupTasks.BOUNDS - 1), "all under 16.8 s: " + running);
         assertTrue(running.p50Nanos() < TimeUnit.MILLISECONDS.toNanos(1), running.toString());
 
-        leave.countDown();
-        first.join(5_000);
-        second.join(5_000);
         assertTrue(Arrays.stream(Loops.live()).noneMatch(s -> s.thread() == first || s.thread() == second));
         assertTrue(watchdog.awaitTicks(2, TimeUnit.SECONDS.toNanos(5)), "the watchdog saw them leave");
         GroupTasks gone = await(g -> true);
@@ -68,28 +67,15 @@ class ExactTaskTimesTest {
         assertEquals(running.timedNanos(), gone.timedNanos(), gone.toString());
     }
 
-    /** A loop thread that runs {@link #SHORT} empty tasks and {@link #LONG} of 3 ms, then stays until {@code leave}. */
-    private static Thread loop(String name, CountDownLatch ran, CountDownLatch leave) {
-        Thread loop = new Thread(() -> {
-            LoopSlot own = Loops.enterLoop(ExactTaskTimesTest.class);
-            try {
-                for (int i = 0; i < SHORT + LONG; i++) {
-                    LoopSlot slot = Loops.beginTask();
-                    if (i % (SHORT / LONG) == 0 && i / (SHORT / LONG) < LONG) {
-                        WatchdogTest.spin(3);
-                    }
-                    Loops.endTask(slot);
-                }
-                ran.countDown();
-                leave.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                Loops.exitLoop(own);
+    /** {@link #SHORT} empty tasks and {@link #LONG} of 3 ms among them, marked as instrumented Netty marks them. */
+    private static void tasks() {
+        for (int i = 0; i < SHORT + LONG; i++) {
+            LoopSlot slot = Loops.beginTask();
+            if (i % (SHORT / LONG) == 0 && i / (SHORT / LONG) < LONG) {
+                WatchdogTest.spin(3);
             }
-        }, name);
-        loop.start();
-        return loop;
+            Loops.endTask(slot);
+        }
     }
 
     private GroupTasks await(Predicate<GroupTasks> done) throws InterruptedException {
