@@ -23,8 +23,8 @@ class ExactTaskHistogramIT {
 
     @Test
     void everyTaskOfTheWorkerGroupIsInTheHistogram() throws Exception {
-        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
-                .jvmArg("-Dfixture.meters=true").agentArgs("task.histogram=exact").start()) {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withMeters()
+                .agentArgs("task.histogram=exact").start()) {
             server.warmUp();
             String before = server.meters(m -> value(m, histogram("+Inf")) > 0);
             double tasksBefore = value(before, histogram("+Inf"));
@@ -66,8 +66,8 @@ class ExactTaskHistogramIT {
 
     @Test
     void theDefaultPublishesOnlyTheSampledGauges() throws Exception {
-        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
-                .jvmArg("-Dfixture.meters=true").agentArgs("threshold=50ms").start()) {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withMeters()
+                .agentArgs("threshold=50ms").start()) {
             server.warmUp();
             server.get("/spin?ms=80");
             String meters = server.meters(m -> m.contains("loopwatch.task.duration{group=" + WORKERS + ",statistic=max}"));

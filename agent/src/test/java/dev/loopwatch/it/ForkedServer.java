@@ -129,6 +129,11 @@ final class ForkedServer implements AutoCloseable {
             return this;
         }
 
+        /** Micrometer on the fixture's class path and a registry of its own, read by {@link ForkedServer#meters}. */
+        Builder withMeters() {
+            return withLibs("micrometer").jvmArg("-Dfixture.meters=true");
+        }
+
         Builder env(String name, String value) {
             env.put(name, value);
             return this;

@@ -10,8 +10,8 @@ class MicrometerMetersIT {
 
     @Test
     void stallsBlockingCallsAndLagReachTheApplicationsRegistry() throws Exception {
-        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
-                .jvmArg("-Dfixture.meters=true").agentArgs("threshold=50ms,lag=10ms").start()) {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withMeters()
+                .agentArgs("threshold=50ms,lag=10ms").start()) {
             server.warmUp();
             server.get("/spin?ms=150");
             server.get("/block?kind=sleep&ms=5");
