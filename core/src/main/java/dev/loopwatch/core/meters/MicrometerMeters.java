@@ -249,23 +249,22 @@ public final class MicrometerMeters implements ReportSink {
     private static final class Recent<T> implements Supplier<T> {
         static final long MAX_AGE_NANOS = 100_000_000L;
         private final Supplier<T> source;
-        private volatile T value;
-        private volatile long at;
+        private T value;
+        private long at;
 
         Recent(Supplier<T> source) {
             this.source = source;
         }
 
+        /** Synchronized: two registry threads must never put an older answer back after a newer one (counters). */
         @Override
-        public T get() {
+        public synchronized T get() {
             long now = System.nanoTime();
-            T v = value;
-            if (v == null || now - at > MAX_AGE_NANOS) {
-                v = source.get();
+            if (value == null || now - at > MAX_AGE_NANOS) {
+                value = source.get();
                 at = now;
-                value = v; // two readers may both ask the source: the same numbers, a moment apart
             }
-            return v;
+            return value;
         }
     }
 
