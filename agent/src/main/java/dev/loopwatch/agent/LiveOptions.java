@@ -91,6 +91,7 @@ final class LiveOptions {
             case ABORT_INCLUDE: return c.abortIncludes();
             case BLOCKING: return c.blocking();
             case ALLOW: return c.allow();
+            case TASK_HISTOGRAM: return c.exactTaskHistogram() ? "exact" : "sampled";
             default: return option.key(); // an option added later: never said to differ
         }
     }

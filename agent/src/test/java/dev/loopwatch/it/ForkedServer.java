@@ -129,6 +129,11 @@ final class ForkedServer implements AutoCloseable {
             return this;
         }
 
+        /** Micrometer on the fixture's class path and a registry of its own, read by {@link ForkedServer#meters}. */
+        Builder withMeters() {
+            return withLibs("micrometer").jvmArg("-Dfixture.meters=true");
+        }
+
         Builder env(String name, String value) {
             env.put(name, value);
             return this;
@@ -290,6 +295,23 @@ final class ForkedServer implements AutoCloseable {
             throw new IllegalStateException(path + " answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    /**
+     * The fixture's Micrometer meters ({@link MetersFixture#dump()}, with {@code -Dfixture.meters=true}) once
+     * {@code until} holds of them, or as they are after 15 s: the caller's assertions then say what is missing.
+     */
+    String meters(java.util.function.Predicate<String> until) throws IOException, InterruptedException {
+        String meters = "";
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            meters = get("/meters");
+            if (until.test(meters)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return meters;
     }
 
     /**

@@ -10,22 +10,14 @@ class MicrometerMetersIT {
 
     @Test
     void stallsBlockingCallsAndLagReachTheApplicationsRegistry() throws Exception {
-        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withLibs("micrometer")
-                .jvmArg("-Dfixture.meters=true").agentArgs("threshold=50ms,lag=10ms").start()) {
+        try (ForkedServer server = ForkedServer.on("netty-4.2", "nio").withMeters()
+                .agentArgs("threshold=50ms,lag=10ms").start()) {
             server.warmUp();
             server.get("/spin?ms=150");
             server.get("/block?kind=sleep&ms=5");
-            String meters = "";
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                meters = server.get("/meters");
-                if (meters.contains("FixtureServer$Handler.spin") && meters.contains("loopwatch.loop.lag")
-                        && meters.contains("loopwatch.tasks")
-                        && meters.contains("loopwatch.stall.duration") && meters.contains("java.lang.Thread.sleep")) {
-                    break;
-                }
-                Thread.sleep(200);
-            }
+            String meters = server.meters(m -> m.contains("FixtureServer$Handler.spin") && m.contains("loopwatch.loop.lag")
+                    && m.contains("loopwatch.tasks")
+                    && m.contains("loopwatch.stall.duration") && m.contains("java.lang.Thread.sleep"));
             assertTrue(meters.matches("(?s).*loopwatch\\.stalls\\{[^}]*cause=task[^}]*culprit=dev\\.loopwatch\\.it\\."
                     + "FixtureServer\\$Handler\\.spin\\(FixtureServer\\.java:\\d+\\)[^}]*kind=loop} count=1\\.0.*"), meters);
             assertTrue(meters.matches("(?s).*loopwatch\\.blocking\\.calls\\{call=java\\.lang\\.Thread\\.sleep,[^}]*}"

@@ -1,5 +1,6 @@
 package dev.loopwatch.benchmarks;
 
+import dev.loopwatch.bridge.DurationHistogram;
 import dev.loopwatch.bridge.LoopSlot;
 import dev.loopwatch.bridge.Loops;
 import dev.loopwatch.core.LoopWatch;
@@ -63,6 +64,17 @@ final class AgentProbe {
     /** Unregisters a slot taken with {@link #adoptCurrentThread()}. */
     static void release(Object slot) {
         Loops.unregister((LoopSlot) slot);
+    }
+
+    /** Whether the slot's loop times its tasks ({@code task.histogram=exact}). */
+    static boolean timesTasks(Object slot) {
+        return ((LoopSlot) slot).durations() != null;
+    }
+
+    /** How many tasks the slot's loop timed (0 unless {@code task.histogram=exact}). */
+    static long timed(Object slot) {
+        DurationHistogram durations = ((LoopSlot) slot).durations();
+        return durations == null ? 0 : durations.count();
     }
 
     /** The slot's task counter: it moves by two per task the instrumented runTask ran. */

@@ -19,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code none}: no agent, the baseline;</li>
  *   <li>{@code agent}: the agent instruments runTask, the thread is no loop (advice finds no slot);</li>
- *   <li>{@code loop}: the agent, and this thread registered as a loop (advice moves its counter).</li>
+ *   <li>{@code loop}: the agent, and this thread registered as a loop (advice moves its counter);</li>
+ *   <li>{@code exact}: as {@code loop}, under {@code task.histogram=exact} (the loop also times each task into its
+ *       histogram).</li>
  * </ul>
  * Every fork checks it measures what it claims: no loopwatch in the baseline, runTask instrumented in the
- * others, and in {@code loop} a counter that moved by exactly two per task in every iteration.
+ * others, in {@code loop} and {@code exact} a counter that moved by exactly two per task in every iteration, and in
+ * {@code exact} a histogram that got exactly one duration per task (and none in {@code loop}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +34,9 @@ public class RunTaskBenchmark {
     static final String NONE = "none";
     static final String AGENT = "agent";
     static final String LOOP = "loop";
+    static final String EXACT = "exact";
 
-    @Param({NONE, AGENT, LOOP})
+    @Param({NONE, AGENT, LOOP, EXACT})
     public String mode;
 
     private final CountingTask task = new CountingTask();
@@ -40,6 +44,7 @@ public class RunTaskBenchmark {
     private Object slot;
     private long seqAtIterationStart;
     private long runsAtIterationStart;
+    private long timedAtIterationStart;
 
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
@@ -53,8 +58,13 @@ public class RunTaskBenchmark {
                 AgentProbe.awaitNettyInstrumented(60, TimeUnit.SECONDS);
                 break;
             case LOOP:
+            case EXACT:
                 AgentProbe.awaitNettyInstrumented(60, TimeUnit.SECONDS);
                 slot = AgentProbe.adoptCurrentThread(); // @Setup of a Scope.Thread state runs on the benchmark thread
+                if (AgentProbe.timesTasks(slot) != mode.equals(EXACT)) {
+                    throw new IllegalStateException("mode " + mode + " but the loop " + (mode.equals(EXACT)
+                            ? "has no histogram: was the agent given task.histogram=exact?" : "times its tasks"));
+                }
                 break;
             default:
                 throw new IllegalArgumentException("mode " + mode);
@@ -66,6 +76,7 @@ public class RunTaskBenchmark {
         runsAtIterationStart = task.runs;
         if (slot != null) {
             seqAtIterationStart = AgentProbe.seq(slot);
+            timedAtIterationStart = AgentProbe.timed(slot);
         }
     }
 
@@ -79,6 +90,11 @@ public class RunTaskBenchmark {
         if (tasks == 0 || moved != 2 * tasks) {
             throw new IllegalStateException("loop counter moved by " + moved + " over " + tasks
                     + " tasks (expected " + 2 * tasks + "): runTask is not instrumented as measured");
+        }
+        long timed = AgentProbe.timed(slot) - timedAtIterationStart;
+        if (timed != (mode.equals(EXACT) ? tasks : 0)) {
+            throw new IllegalStateException("the loop's histogram got " + timed + " durations over " + tasks
+                    + " tasks in mode " + mode);
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Item 1, time added per loop task: runs {@link RunTaskBenchmark} in its three modes one after the other
- * and prints a table against the baseline measured in the same run. Only the fork's -javaagent differs
- * between modes, which JMH annotations cannot express (the agent path is known at run time only).
+ * Item 1, time added per loop task: runs {@link RunTaskBenchmark} in its four modes one after the other
+ * and prints a table against the baseline measured in the same run. Only the fork's -javaagent (and its options:
+ * {@code task.histogram=exact} for mode {@code exact}) differs between modes, which JMH annotations cannot express
+ * (the agent path is known at run time only).
  *
  * <p>System properties: {@code forks} (3), {@code warmups} (5), {@code iterations} (5), {@code seconds} (1),
  * {@code benchmarks.agent} (see {@link AgentJar}).
@@ -34,6 +35,7 @@ public final class TaskCostMain {
         rows.add(run(RunTaskBenchmark.NONE, null));
         rows.add(run(RunTaskBenchmark.AGENT, agent));
         rows.add(run(RunTaskBenchmark.LOOP, agent));
+        rows.add(run(RunTaskBenchmark.EXACT, AgentJar.javaagentArg("task.histogram=exact")));
         print(rows);
     }
 
@@ -78,7 +80,8 @@ public final class TaskCostMain {
         switch (mode) {
             case RunTaskBenchmark.NONE: return "(a) no agent";
             case RunTaskBenchmark.AGENT: return "(b) agent, thread not a loop";
-            default: return "(c) agent, thread is a loop";
+            case RunTaskBenchmark.LOOP: return "(c) agent, thread is a loop";
+            default: return "(d) as (c), task.histogram=exact";
         }
     }
 

@@ -48,14 +48,32 @@ public final class LoopSlot extends LoopSlotFields {
     static boolean interrupts;
 
     /**
-     * {@link #interrupts}, or the watchdog sleeping long with the loops asked to stamp their tasks' starts
-     * ({@link #stampStarts(boolean)}): the one flag {@link #tryBegin()} tests on its common path, a plain static
-     * for the reasons above. The watchdog writes it only when it changes pace (an idle service going busy or
-     * back), so the line stays shared in the loops' caches. A loop that reads a stale false once just does not
-     * stamp that task: the watchdog then takes it to have started when first seen (a report late by at most
+     * Whether {@code task.histogram=exact} is on in this JVM: every task's start and end read the clock, and its
+     * length goes into the slot's {@link #durations}. Set once, by {@link Loops#enableTaskDurations()} before any loop
+     * registers, and never cleared, as {@link #interrupts} is and for its reasons. It adds no test to the default
+     * path: {@link #tryBegin()} only looks at it behind {@link #slowBegin}, and {@link #end()} behind
+     * {@link #slowEnd}, flags those paths test anyway (measured with {@code TaskCostMain}: its {@code loop} mode
+     * costs what it did before this flag). A subclass of the slot for the exact mode would have made the slot's
+     * calls virtual (a type check per task where C2 now links them directly), and a {@code static final} is ruled
+     * out for the reasons given for {@link #interrupts}.
+     */
+    static boolean taskDurations;
+
+    /**
+     * {@link #interrupts}, {@link #taskDurations}, or the watchdog sleeping long with the loops asked to stamp their
+     * tasks' starts ({@link #stampStarts(boolean)}): the one flag {@link #tryBegin()} tests on its common path, a
+     * plain static for the reasons above. The watchdog writes it only when it changes pace (an idle service going
+     * busy or back), so the line stays shared in the loops' caches. A loop that reads a stale false once just does
+     * not stamp that task: the watchdog then takes it to have started when first seen (a report late by at most
      * its sleep, never early).
      */
     static boolean slowBegin;
+
+    /**
+     * {@link #interrupts} or {@link #taskDurations}: the one flag {@link #end()} tests on its common path, a plain
+     * static for the reasons above, written once.
+     */
+    static boolean slowEnd;
 
     static {
         try {
@@ -74,7 +92,7 @@ public final class LoopSlot extends LoopSlotFields {
     }
 
     LoopSlot(Thread thread, ClassLoader appLoader, String kind) {
-        super(thread, appLoader, kind);
+        super(thread, appLoader, kind, taskDurations ? new DurationHistogram() : null);
         blocking.owner = this;
     }
 
@@ -101,6 +119,9 @@ public final class LoopSlot extends LoopSlotFields {
     private void beginSlowly(long taskSeq) {
         if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt(); // an interrupt of an earlier task raced with its end: never let it reach this one
+        }
+        if (taskDurations) {
+            startedAt = System.nanoTime();
         }
         if (stampStarts) {
             stamp(taskSeq);
@@ -136,21 +157,52 @@ public final class LoopSlot extends LoopSlotFields {
 
     /** Whether any loop is asked to stamp its tasks' starts (watchdog only; see {@link #slowBegin}). */
     public static void stamping(boolean on) {
-        slowBegin = interrupts || on;
+        slowBegin = interrupts || taskDurations || on;
     }
 
     /**
      * Marks the task begun by a successful {@link #tryBegin()} as ended. Called on the loop thread only.
-     * Under action=interrupt the common path is one more opaque load (under the other actions, the test of
-     * {@link #interrupts} only): only when the watchdog interrupted this thread during the task is its
-     * interrupt flag cleared, so that it never reaches the next task (a pending flag closes the next
-     * {@code FileChannel} the thread uses).
+     * Under action=interrupt the common path is one more opaque load (under the other actions and
+     * {@code task.histogram=sampled}, the test of {@link #slowEnd} only): only when the watchdog interrupted this
+     * thread during the task is its interrupt flag cleared, so that it never reaches the next task (a pending
+     * flag closes the next {@code FileChannel} the thread uses).
      */
     public void end() {
         SEQ.setOpaque(this, seq + 1);
+        if (slowEnd) {
+            endSlowly();
+        }
+    }
+
+    /** The rest of {@link #end()} when {@link #slowEnd} is up. */
+    private void endSlowly() {
+        if (taskDurations) {
+            recordDuration();
+        }
         if (interrupts && (long) INTERRUPT.getOpaque(this) != 0L) {
             clearInterrupt();
         }
+    }
+
+    /**
+     * {@code task.histogram=exact}: the task's length into this loop's histogram. A task begun before the option was
+     * on has no start ({@code startedAt} 0), and a slot made before it has no histogram: neither is recorded.
+     */
+    private void recordDuration() {
+        long start = startedAt;
+        DurationHistogram h = durations;
+        if (start != 0 && h != null) {
+            h.record(System.nanoTime() - start);
+            startedAt = 0;
+        }
+    }
+
+    /**
+     * Every task this loop ran, by length, with {@code task.histogram=exact}; null otherwise. Written by the loop
+     * thread only; read and merged by anyone (see {@link DurationHistogram}).
+     */
+    public DurationHistogram durations() {
+        return durations;
     }
 
     /**
@@ -371,6 +423,11 @@ abstract class LoopSlotSeq extends LoopSlotLeftPad {
     /** The last stamped task's seq and start (System.nanoTime); written by the loop thread only. */
     long stampedSeq;
     long stampedAt;
+    /**
+     * {@code task.histogram=exact}: when the running task started (System.nanoTime), 0 when none; written by the loop
+     * thread only, on the line it writes at every task anyway.
+     */
+    long startedAt;
 }
 
 /** Cache-line padding after the counter. */
@@ -423,11 +480,14 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     volatile java.util.concurrent.Executor executor;
     /** The loop's blocking calls; preallocated so that recording never allocates on the loop. */
     final BlockingRing blocking = new BlockingRing();
+    /** See {@link LoopSlot#durations()}: final, so the loop thread never sees it half made. */
+    final DurationHistogram durations;
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() only exists from JDK 19
-    LoopSlotFields(Thread thread, ClassLoader appLoader, String kind) {
+    LoopSlotFields(Thread thread, ClassLoader appLoader, String kind, DurationHistogram durations) {
         this.thread = thread;
         this.kind = kind;
+        this.durations = durations;
         this.threadId = thread.getId();
         this.appLoader = new java.lang.ref.WeakReference<>(appLoader);
     }

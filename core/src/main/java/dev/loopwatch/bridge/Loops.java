@@ -275,6 +275,19 @@ public final class Loops {
     public static synchronized void enableInterrupts() {
         LoopSlot.interrupts = true;
         LoopSlot.slowBegin = true;
+        LoopSlot.slowEnd = true;
+    }
+
+    /**
+     * Turns on {@code task.histogram=exact}: from now on every task's start and end read the clock, and its length goes
+     * into its loop's histogram ({@link LoopSlot#durations()}). Called once, when the engine is made, before any loop
+     * registers (a slot made before has no histogram); under the registration lock, as {@link #enableInterrupts()}.
+     * There is no way back.
+     */
+    public static synchronized void enableTaskDurations() {
+        LoopSlot.taskDurations = true;
+        LoopSlot.slowBegin = true;
+        LoopSlot.slowEnd = true;
     }
 
     /** Forgets a loop: its thread left {@code run()} or died. */

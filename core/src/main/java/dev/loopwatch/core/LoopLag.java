@@ -1,5 +1,6 @@
 package dev.loopwatch.core;
 
+import dev.loopwatch.bridge.DurationHistogram;
 import dev.loopwatch.bridge.LoopSlot;
 
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class LoopLag {
     List<Lag> snapshot() {
         List<Lag> all = new ArrayList<>();
         for (Probe probe : probes.values()) {
-            all.add(probe.histogram.snapshot(probe.thread));
+            all.add(Lag.of(probe.thread, probe.histogram));
         }
         return all;
     }
@@ -74,7 +75,8 @@ final class LoopLag {
     /** The task queued on a loop: its run says how long it waited. */
     static final class Probe implements Runnable {
         final String thread;
-        final LagHistogram histogram = new LagHistogram();
+        /** Written by the probe's loop only. */
+        final DurationHistogram histogram = new DurationHistogram();
         volatile long queuedAt;
         /** The loop's task counter when the probe was queued (watchdog thread only). */
         long seqAtQueue = -10;

@@ -67,6 +67,12 @@ public final class LoopWatch {
         if (config.lagNanos() > 0) {
             watchdog.lag(config.lagNanos());
         }
+        if (config.exactTaskHistogram()) {
+            // Before any loop registers (the engine is made before anything is instrumented): each slot made from
+            // now on has its histogram, and its loop times every task into it.
+            Loops.enableTaskDurations();
+            watchdog.exactTaskTimes();
+        }
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
         if (config.blocking()) {
@@ -202,7 +208,8 @@ public final class LoopWatch {
 
     /**
      * Each loop group's tasks since start: every task counted, and the ones that ran past a watchdog tick timed (to a
-     * tick); see {@link GroupTasks}. The loops pay nothing for it.
+     * tick), at no cost to the loops; with {@code task.histogram=exact}, every task timed by its loop. See
+     * {@link GroupTasks}.
      */
     public List<GroupTasks> tasks() {
         return watchdog.taskSnapshot();

@@ -1,5 +1,6 @@
 package dev.loopwatch.core;
 
+import dev.loopwatch.bridge.DurationHistogram;
 import dev.loopwatch.bridge.LoopSlot;
 
 import java.util.ArrayList;
@@ -9,14 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How long a loop group's tasks run, as the watchdog sees them at no cost to the loops: every task is counted exactly
- * (the loop's task counter moves by two per task), and a task the watchdog saw running at one of its ticks is timed
- * from the tick before it to the tick it ended at, to a tick. Tasks that start and end between two ticks are counted
- * as shorter than a tick. An exact time per task would cost the loop a clock read per task (about 25 ns); this costs
- * it nothing. Written by the watchdog thread; read by anyone.
+ * How long a loop group's tasks run. Every task is counted exactly (the loop's task counter moves by two per task).
+ * With {@code task.histogram=sampled} (the default) the watchdog times them at no cost to the loops: a task it saw
+ * running at one of its ticks is timed from the tick before it to the tick it ended at, to a tick, and tasks that start
+ * and end between two ticks are only counted. With {@code task.histogram=exact} every task is timed by its loop (two
+ * clock reads a task, see {@link LoopSlot#durations()}), into a histogram of the loop's own, merged here per group when
+ * read. Written by the watchdog thread; read by anyone.
  */
 final class TaskTimes {
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
+    /** Whether the loops time every task themselves ({@code task.histogram=exact}). */
+    private final boolean exact;
+
+    TaskTimes(boolean exact) {
+        this.exact = exact;
+    }
 
     /**
      * The loop of {@code slot} ended {@code ended} tasks since the last tick, one of them seen running for {@code timed}
@@ -30,10 +38,20 @@ final class TaskTimes {
         if (group == null) {
             group = groups.computeIfAbsent(groupOf(slot.thread().getName()), Group::new);
             w.taskGroup = group;
+            if (exact) {
+                group.join(slot.durations());
+            }
         }
         group.tasks.addAndGet(ended);
-        if (timedNanos >= 0) {
+        if (!exact && timedNanos >= 0) {
             group.timed.record(timedNanos);
+        }
+    }
+
+    /** The loop of {@code slot} is no longer watched: the tasks it timed stay in its group's. */
+    void left(LoopSlot slot, Watch w) {
+        if (exact && w.taskGroup != null) {
+            w.taskGroup.leave(slot.durations());
         }
     }
 
@@ -47,9 +65,7 @@ final class TaskTimes {
     List<GroupTasks> snapshot() {
         List<GroupTasks> all = new ArrayList<>();
         for (Group g : groups.values()) {
-            Lag timed = g.timed.snapshot(g.name);
-            all.add(new GroupTasks(g.name, g.tasks.get(), timed.samples(), timed.p50Nanos(), timed.p99Nanos(),
-                    timed.maxNanos()));
+            all.add(GroupTasks.of(g.name, g.tasks.get(), exact, exact ? g.merged() : g.timed));
         }
         return all;
     }
@@ -57,10 +73,37 @@ final class TaskTimes {
     static final class Group {
         final String name;
         final AtomicLong tasks = new AtomicLong();
-        final LagHistogram timed = new LagHistogram();
+        /** task.histogram=sampled: the tasks the watchdog timed (it writes them). */
+        final DurationHistogram timed = new DurationHistogram();
+        /** task.histogram=exact: the histograms of the group's loops (each written by its loop), and of loops gone. */
+        private final List<DurationHistogram> loops = new ArrayList<>();
+        private final DurationHistogram gone = new DurationHistogram();
 
         Group(String name) {
             this.name = name;
+        }
+
+        synchronized void join(DurationHistogram loop) {
+            if (loop != null) {
+                loops.add(loop);
+            }
+        }
+
+        /** A loop left (it stopped or died: it records no more), its tasks stay counted, once. */
+        synchronized void leave(DurationHistogram loop) {
+            if (loop != null && loops.remove(loop)) {
+                gone.add(loop);
+            }
+        }
+
+        /** Every task of the group's loops, those gone included. */
+        synchronized DurationHistogram merged() {
+            DurationHistogram all = new DurationHistogram();
+            all.add(gone);
+            for (DurationHistogram loop : loops) {
+                all.add(loop);
+            }
+            return all;
         }
     }
 }

@@ -54,8 +54,8 @@ final class Watchdog implements Runnable {
     private boolean allQuiet;
     /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
     private boolean quietPace;
-    /** Every loop group's tasks, counted and (those seen running) timed. */
-    private final TaskTimes tasks = new TaskTimes();
+    /** Every loop group's tasks, counted and timed (by the watchdog, or with task.histogram=exact by the loops). */
+    private volatile TaskTimes tasks = new TaskTimes(false);
     /** The loop-lag probes ({@code lag=}), or null when off. */
     private volatile LoopLag lag;
     /** The JVM's safepoint and GC time at the previous scan: a task first seen now began after it. */
@@ -116,6 +116,14 @@ final class Watchdog implements Runnable {
     /** Measures each loop's lag with a probe task every {@code intervalNanos} (see {@link LoopLag}). */
     void lag(long intervalNanos) {
         lag = new LoopLag(intervalNanos);
+    }
+
+    /**
+     * Takes each task's time from its loop ({@code task.histogram=exact}, see {@link TaskTimes}); before the watchdog
+     * runs. The loops time their tasks once {@code Loops.enableTaskDurations()} was called.
+     */
+    void exactTaskTimes() {
+        tasks = new TaskTimes(true);
     }
 
     /** Each loop group's tasks so far. */
@@ -234,6 +242,7 @@ final class Watchdog implements Runnable {
             if (w.seq >= 0) {
                 countEnded(slot, w, slot.seq(), now);
             }
+            tasks.left(slot, w);
             if (m != null) {
                 m.forget(slot, w.monitorWait, now);
             }

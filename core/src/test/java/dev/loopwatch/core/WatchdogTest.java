@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -223,54 +221,5 @@ class WatchdogTest {
             loop.step(() -> loop.slot.end());
         }
         assertEquals(0, watchdog.unobserved());
-    }
-
-    /** A registered loop thread that runs what the test hands it, one step at a time, for a test-driven clock. */
-    private static final class ScriptedLoop implements AutoCloseable {
-        private final SynchronousQueue<Runnable> steps = new SynchronousQueue<>();
-        private final Semaphore done = new Semaphore(0);
-        private final Thread thread;
-        LoopSlot slot;
-
-        ScriptedLoop() throws InterruptedException {
-            thread = new Thread(() -> {
-                LoopSlot own = Loops.enterLoop(WatchdogTest.class);
-                try {
-                    done.release();
-                    for (Runnable step = steps.take(); step != STOP; step = steps.take()) {
-                        step.run();
-                        done.release();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    Loops.exitLoop(own);
-                }
-            }, "scripted-loop");
-            thread.start();
-            assertTrue(done.tryAcquire(10, TimeUnit.SECONDS));
-        }
-
-        void step(Runnable step) throws InterruptedException {
-            steps.put(step);
-            assertTrue(done.tryAcquire(10, TimeUnit.SECONDS));
-        }
-
-        /** Begins and ends {@code n} tasks in one step: all of them between two ticks of the test's clock. */
-        void wholeTasks(int n) throws InterruptedException {
-            step(() -> {
-                for (int i = 0; i < n; i++) {
-                    Loops.beginTask().end();
-                }
-            });
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            steps.put(STOP);
-            thread.join(5000);
-        }
-
-        private static final Runnable STOP = () -> { };
     }
 }

@@ -192,7 +192,18 @@ public final class ConfigParser {
         return new LoopWatchConfig(threshold, tick, reportFile, log, excludes, depth,
                 onOff(Option.SCHEDULERS, values, sources), onOff(Option.EXECUTORS, values, sources), action,
                 abortIncludes, blocking(values, sources), allow(values, sources), slice, lag(values, sources),
-                onOff(Option.METERS, values, sources));
+                onOff(Option.METERS, values, sources), exactTaskHistogram(values, sources));
+    }
+
+    /** {@code task.histogram}: {@code exact} (every task timed by its loop) or {@code sampled} (the default). */
+    private static boolean exactTaskHistogram(Map<Option, String> values, Map<Option, String> sources)
+            throws ConfigException {
+        String text = value(Option.TASK_HISTOGRAM, values).trim().toLowerCase(Locale.ROOT);
+        switch (text) {
+            case "sampled": return false;
+            case "exact": return true;
+            default: throw bad(Option.TASK_HISTOGRAM, text, sources, "expected sampled or exact");
+        }
     }
 
     /** The loop-lag probe's interval, 0 for {@code off}; at least a millisecond (a probe wakes an idle loop). */

@@ -21,11 +21,13 @@ import java.util.List;
  * @param sliceNanos     with {@code action=slice}: how long a task runs before it is suspended
  * @param lagNanos       how often a probe task is queued on each loop to measure its lag; 0 for never
  * @param meters         whether loopwatch's meters go to the application's Micrometer, when it has one
+ * @param exactTaskHistogram whether every task is timed by its loop ({@code task.histogram=exact}), not only the
+ *                       tasks the watchdog saw at its ticks ({@code sampled})
  */
 public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                               List<String> excludes, int stackDepth, boolean schedulers, boolean executors,
                               Action action, List<String> abortIncludes, boolean blocking, List<String> allow,
-                              long sliceNanos, long lagNanos, boolean meters) {
+                              long sliceNanos, long lagNanos, boolean meters, boolean exactTaskHistogram) {
 
     /** Frames of these packages are never the culprit unless {@code exclude.defaults=off}. */
     public static final List<String> DEFAULT_EXCLUDES = List.of(
@@ -61,7 +63,7 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
     public LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFile, boolean log,
                            List<String> excludes, int stackDepth) {
         this(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, true, false, Action.LOG, List.of(),
-                true, List.of(), 5_000_000L, 0, false);
+                true, List.of(), 5_000_000L, 0, false, false);
     }
 
     /** True when a class of this name may get abort checks: under abort.include and not a protected package. */
@@ -82,7 +84,8 @@ public record LoopWatchConfig(long thresholdNanos, long tickNanos, Path reportFi
     /** The same settings under another action (action=slice where slicing is not available runs as log). */
     public LoopWatchConfig withAction(Action other) {
         return new LoopWatchConfig(thresholdNanos, tickNanos, reportFile, log, excludes, stackDepth, schedulers,
-                executors, other, other.checks() ? abortIncludes : List.of(), blocking, allow, sliceNanos, lagNanos, meters);
+                executors, other, other.checks() ? abortIncludes : List.of(), blocking, allow, sliceNanos, lagNanos, meters,
+                exactTaskHistogram);
     }
 
     /** The defaults, as if no option was given. */

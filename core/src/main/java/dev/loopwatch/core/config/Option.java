@@ -26,9 +26,12 @@ public enum Option {
     BLOCKING("blocking", "report", "report|off: report blocking calls (sleep, wait, park, file, socket, DNS, ...) made on a loop"),
     ALLOW("allow", "", "methods where blocking on a loop is allowed, added to the built-in list: com.acme.Cache#load or a class", true),
     METERS("meters", "on", "on|off: Micrometer meters (loopwatch.stalls, loopwatch.blocking.calls, loopwatch.stall.duration,"
-            + " loopwatch.loop.lag) in the application's Metrics.globalRegistry, when Micrometer is on its class path"),
+            + " loopwatch.loop.lag, loopwatch.tasks, loopwatch.task.duration) in the application's Metrics.globalRegistry, when Micrometer is on its class path"),
     LAG("lag", "100ms", "how often a probe task is queued on each loop to measure how long events wait there (loop lag), or off; "
-            + Durations.FORMS);
+            + Durations.FORMS),
+    TASK_HISTOGRAM("task.histogram", "sampled", "sampled|exact: how the loopwatch.task.duration meter times tasks: "
+            + "sampled, the tasks the watchdog saw at its ticks (free); exact, every task, by its loop (two clock reads "
+            + "a task)");
 
     private final String key;
     private final String defaultValue;

@@ -8,6 +8,7 @@ import dev.loopwatch.core.report.ReportSink;
 import dev.loopwatch.core.report.ReportType;
 
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +35,19 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code loopwatch.loop.lag} (gauge, seconds): tags {@code loop} and {@code statistic} (p50, p99, max);</li>
  *   <li>{@code loopwatch.tasks} (function counter): tag {@code group}, every task the group's loops ran;</li>
  *   <li>{@code loopwatch.task.duration} (gauge, seconds): tags {@code group}, {@code statistic} (p50, p99, max) of the
- *       tasks the watchdog timed (those that ran past one of its ticks).</li>
+ *       tasks the watchdog timed (those that ran past one of its ticks), or with {@code task.histogram=exact} of every
+ *       task;</li>
+ *   <li>with {@code task.histogram=exact} only, the distribution itself: {@code loopwatch.task.duration.histogram}
+ *       (function counter): tags {@code group}, {@code le} (seconds, powers of two of microseconds from 2 us, and
+ *       {@code +Inf}), the tasks shorter than {@code le}; and {@code loopwatch.task.duration.sum} (function counter,
+ *       seconds): tag {@code group}, their total time.</li>
  * </ul>
+ * The exact distribution is cumulative counters rather than a Micrometer {@code Timer}: a timer is fed one
+ * {@code record} per task, which the loops cannot afford and a replay of the counts from here would cost a call per
+ * task too; a {@code FunctionTimer} has no buckets and, named {@code loopwatch.task.duration}, is refused by
+ * Prometheus beside the gauges of that name (a name has one type there). Counters named as Micrometer names a timer's
+ * own buckets ({@code <name>.histogram}, tag {@code le}) give Prometheus windowed, aggregatable percentiles
+ * ({@code histogram_quantile} over their {@code rate}), and every other registry plain monotonic counts.
  * A meter is looked up and incremented on the reporter thread only (and the lag gauges read by the registry's own
  * thread): nothing on a loop.
  */
@@ -61,7 +73,7 @@ public final class MicrometerMeters implements ReportSink {
     public MicrometerMeters(Supplier<ClassLoader> appLoader, Supplier<List<Lag>> lag, Supplier<List<GroupTasks>> tasks) {
         this.appLoader = appLoader;
         this.lag = lag;
-        this.tasks = tasks;
+        this.tasks = new Recent<>(tasks);
     }
 
     /** Whether the meters are in a registry. */
@@ -173,13 +185,18 @@ public final class MicrometerMeters implements ReportSink {
             if (taskGroups.add(g.group())) {
                 String group = g.group();
                 m.functionCounter("loopwatch.tasks", "tasks the group's loops ran", tasks,
-                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::tasks, 1), "group", group);
-                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                        t -> valueOf(t, GroupTasks::group, group, GroupTasks::tasks, 1), null, "group", group);
+                String help = g.exact() ? "every task the group's loops ran, timed by the loop"
+                        : "tasks the watchdog timed (those past one of its ticks)";
+                m.gauge("loopwatch.task.duration", help, tasks,
                         t -> valueOf(t, GroupTasks::group, group, GroupTasks::p50Nanos, 1e-9), "group", group, "statistic", "p50");
-                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                m.gauge("loopwatch.task.duration", help, tasks,
                         t -> valueOf(t, GroupTasks::group, group, GroupTasks::p99Nanos, 1e-9), "group", group, "statistic", "p99");
-                m.gauge("loopwatch.task.duration", "tasks the watchdog timed (those past one of its ticks)", tasks,
+                m.gauge("loopwatch.task.duration", help, tasks,
                         t -> valueOf(t, GroupTasks::group, group, GroupTasks::maxNanos, 1e-9), "group", group, "statistic", "max");
+                if (g.exact()) {
+                    exactDistribution(m, group);
+                }
             }
         }
         for (Lag loop : lag.get()) {
@@ -196,6 +213,21 @@ public final class MicrometerMeters implements ReportSink {
         }
     }
 
+    /** {@code task.histogram=exact}: the group's tasks by length, as cumulative counters (see the class comment). */
+    private void exactDistribution(Micrometer m, String group) throws ReflectiveOperationException {
+        String help = "tasks the group's loops ran that were shorter than le seconds";
+        for (int k = 0; k < GroupTasks.BOUNDS; k++) {
+            int bound = k;
+            m.functionCounter("loopwatch.task.duration.histogram", help, tasks,
+                    t -> valueOf(t, GroupTasks::group, group, g -> g.timedBelow(bound), 1), null, "group", group,
+                    "le", BigDecimal.valueOf(GroupTasks.boundNanos(k), 9).stripTrailingZeros().toPlainString());
+        }
+        m.functionCounter("loopwatch.task.duration.histogram", help, tasks,
+                t -> valueOf(t, GroupTasks::group, group, GroupTasks::timed, 1), null, "group", group, "le", "+Inf");
+        m.functionCounter("loopwatch.task.duration.sum", "the total time of the tasks the group's loops ran", tasks,
+                t -> valueOf(t, GroupTasks::group, group, GroupTasks::timedNanos, 1e-9), "seconds", "group", group);
+    }
+
     /**
      * The named entry's value, scaled; NaN when it is gone (a loop or group no longer there). One look-up for both the
      * lag gauges (by loop thread) and the task meters (by group).
@@ -208,6 +240,32 @@ public final class MicrometerMeters implements ReportSink {
             }
         }
         return Double.NaN;
+    }
+
+    /**
+     * The last answer of {@code source} for {@link #MAX_AGE_NANOS}: a registry reads every meter of a scrape at once,
+     * and each group's meters would otherwise merge every loop's histogram again, once per meter.
+     */
+    private static final class Recent<T> implements Supplier<T> {
+        static final long MAX_AGE_NANOS = 100_000_000L;
+        private final Supplier<T> source;
+        private T value;
+        private long at;
+
+        Recent(Supplier<T> source) {
+            this.source = source;
+        }
+
+        /** Synchronized: two registry threads must never put an older answer back after a newer one (counters). */
+        @Override
+        public synchronized T get() {
+            long now = System.nanoTime();
+            if (value == null || now - at > MAX_AGE_NANOS) {
+                value = source.get();
+                at = now;
+            }
+            return value;
+        }
     }
 
     /** Micrometer's API as reached through the application's loader. */
@@ -250,9 +308,9 @@ public final class MicrometerMeters implements ReportSink {
             register(gaugeBuilder.invoke(null, name, source, f), description, "seconds", tags);
         }
 
-        <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> f, String... tags)
-                throws ReflectiveOperationException {
-            register(functionCounterBuilder.invoke(null, name, source, f), description, null, tags);
+        <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> f, String baseUnit,
+                                 String... tags) throws ReflectiveOperationException {
+            register(functionCounterBuilder.invoke(null, name, source, f), description, baseUnit, tags);
         }
 
         private Object register(Object builder, String description, String baseUnit, String... tags)

@@ -70,7 +70,7 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("treshold=5ms"));
         assertEquals("loopwatch: unknown option 'treshold' (agent argument); valid options: threshold, report, "
                 + "exclude, exclude.defaults, log, tick, stack.depth, schedulers, executors, action, abort.include, "
-                + "slice, blocking, allow, meters, lag; loopwatch is off", e.getMessage());
+                + "slice, blocking, allow, meters, lag, task.histogram; loopwatch is off", e.getMessage());
     }
 
     @Test
@@ -171,6 +171,28 @@ class ConfigParserTest {
         assertEquals(0L, parse("lag=off").lagNanos());
         assertEquals("loopwatch: bad value '500us' for option lag (agent argument): expected off or a duration of at least"
                 + " 1ms; loopwatch is off", assertThrows(ConfigException.class, () -> parse("lag=500us")).getMessage());
+    }
+
+    @Test
+    void taskHistogramIsSampledUnlessExactFromAnySource() throws Exception {
+        assertFalse(parse(null).exactTaskHistogram());
+        assertFalse(parse("task.histogram=sampled").exactTaskHistogram());
+        assertTrue(parse("task.histogram=exact").exactTaskHistogram());
+        Properties props = new Properties();
+        props.setProperty("loopwatch.task.histogram", "exact");
+        assertTrue(ConfigParser.parse(null, props, Map.of()).exactTaskHistogram());
+        assertTrue(ConfigParser.parse(null, new Properties(), Map.of("LOOPWATCH_TASK_HISTOGRAM", "EXACT"))
+                .exactTaskHistogram());
+        assertFalse(ConfigParser.parse("task.histogram=sampled", props, Map.of()).exactTaskHistogram(),
+                "the agent argument wins");
+        assertEquals("loopwatch: bad value 'all' for option task.histogram (agent argument): expected sampled or exact;"
+                + " loopwatch is off", assertThrows(ConfigException.class, () -> parse("task.histogram=all")).getMessage());
+        assertEquals("loopwatch: bad value 'on' for option task.histogram (system property loopwatch.task.histogram):"
+                + " expected sampled or exact; loopwatch is off", assertThrows(ConfigException.class, () -> {
+                    Properties on = new Properties();
+                    on.setProperty("loopwatch.task.histogram", "on");
+                    ConfigParser.parse(null, on, Map.of());
+                }).getMessage());
     }
 
     @Test
