@@ -40,6 +40,7 @@ final class BootstrapBridge {
             "dev.loopwatch.bridge.LoopSlotLeftPad", "dev.loopwatch.bridge.LoopSlotSeq",
             "dev.loopwatch.bridge.LoopSlotRightPad", "dev.loopwatch.bridge.LoopSlotFields", "dev.loopwatch.bridge.LoopSlot",
             "dev.loopwatch.bridge.BlockingRing$Consumer", "dev.loopwatch.bridge.BlockingRing",
+            "dev.loopwatch.bridge.DurationHistogram",
             "dev.loopwatch.bridge.Blocking", "dev.loopwatch.bridge.Loops", "dev.loopwatch.bridge.Abort",
             "dev.loopwatch.bridge.Continuations", "dev.loopwatch.bridge.SliceUnit", "dev.loopwatch.bridge.SliceFallbacks",
             "dev.loopwatch.bridge.SliceRefusals", "dev.loopwatch.bridge.Slices",
