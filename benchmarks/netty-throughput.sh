@@ -45,8 +45,9 @@
 #   JAVA_OPTS    more JVM options for the service, both sides
 #   PORT         the service's port on 127.0.0.1 (default 18431; the script stops if something listens there)
 #   THREADS, CONNECTIONS   wrk's -t and -c (default 2 and 50)
-# Logs of each run: benchmarks/target/throughput/<setting>-r<round>-<without|with>.log (the service's output),
-# .warmup.txt and .wrk.txt (wrk's). No LOOPWATCH_* variable here: the agent reads those as its own options.
+# Logs of each run: benchmarks/target/throughput/<service>/<setting>-r<round>-<without|with>.log (the service's
+# output), .warmup.txt and .wrk.txt (wrk's), .threads.txt (the measured window's CPU by thread, per request). No
+# LOOPWATCH_* variable here: the agent reads those as its own options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -116,6 +117,17 @@ proc_field() { # $1 pid, $2 field number of /proc/<pid>/stat (from 3: after the 
   echo "${f[$2 - 3]}"
 }
 cpu_ticks() { echo $(($(proc_field "$1" 14) + $(proc_field "$1" 15))); } # utime + stime, all threads
+# utime + stime per thread, summed by thread name without its trailing numbers ("C2 CompilerThre", "nioEventLoopGroup-").
+thread_ticks() {
+  local t name stat rest f
+  for t in /proc/"$1"/task/*; do
+    name=$(<"$t/comm") 2>/dev/null && stat=$(<"$t/stat") 2>/dev/null || continue
+    rest=${stat##*) }
+    read -r -a f <<<"$rest"
+    printf '%s\t%d\n' "$name" $((f[11] + f[12]))
+  done | awk -F'\t' '{ n = $1; sub(/[0-9-]+$/, "", n); sum[n] += $2 } END { for (n in sum) printf "%s\t%d\n", n, sum[n] }' \
+    | sort -t $'\t' -k1,1
+}
 has_watchdog() { grep -qs '^loopwatch-watch' /proc/"$1"/task/*/comm; } # "loopwatch-watchdog", cut to 15
 
 SERVICE_PID=
@@ -158,10 +170,12 @@ run_side() { # $1 setting, $2 round, $3 without|with
   "${wrk_cmd[@]}" "-d${WARMUP}s" "http://127.0.0.1:$PORT$URL_PATH" >"$log.warmup.txt" 2>&1 \
     || die "wrk failed in the warm-up; see $log.warmup.txt and $log.log"
   before=$(cpu_ticks "$SERVICE_PID")
+  thread_ticks "$SERVICE_PID" >"$log.threads-before.txt"
   "${wrk_cmd[@]}" "-d${MEASURE}s" "http://127.0.0.1:$PORT$URL_PATH" >"$log.wrk.txt" 2>&1 \
     || die "wrk failed; see $log.wrk.txt and $log.log"
   after=$(cpu_ticks "$SERVICE_PID") && [[ $(proc_field "$SERVICE_PID" 3) != Z ]] \
     || die "the service died during the run; see $log.log"
+  thread_ticks "$SERVICE_PID" >"$log.threads-after.txt"
 
   ! grep -q 'loopwatch is off\|loopwatch: could not start' "$log.log" || die "the agent switched itself off; see $log.log"
   if [[ $side == with ]]; then
@@ -182,6 +196,11 @@ run_side() { # $1 setting, $2 round, $3 without|with
   [[ -n $RPS && ${requests:-0} -gt 0 ]] \
     || die "no request answered in the measured window (service hung, or the machine far too busy); see $log.wrk.txt"
   US_PER_REQUEST=$(awk -v t=$((after - before)) -v hz="$TICKS" -v n="$requests" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
+  # Where the measured window's CPU went, by thread: a run still compiling (C1/C2 threads) shows here.
+  join -t $'\t' "$log.threads-before.txt" "$log.threads-after.txt" \
+    | awk -F'\t' -v hz="$TICKS" -v n="$requests" '$3 > $2 { printf "%8.2f µs/request  %s\n", ($3 - $2) / hz * 1e6 / n, $1 }' \
+    | sort -rn >"$log.threads.txt"
+  rm -f "$log.threads-before.txt" "$log.threads-after.txt"
 }
 
 # The header: where a pasted result came from.
