@@ -97,7 +97,7 @@ class MicronautIT extends FrameworkContract {
         // ended: the length tells the two apart.
         List<JsonNode> reports = server.awaitReports(before, r -> r.get("type").asText().equals("blocking-call")
                 && r.get("call").asText().startsWith("synchronized") && r.get("durationMs").asDouble() >= 50
-                && culpritOf(r).startsWith(PACKAGE + "Monitors.enterHeldMonitor("), 1, 5);
+                && culpritOf(r).startsWith("dev.loopwatch.fixtures.app.Monitors.enterHeldMonitor("), 1, 5);
         assertFalse(reports.isEmpty(), "a contended-monitor report of about 200 ms: " + after(before));
         JsonNode wait = reports.get(0);
         assertEquals("GET /contended (" + STALLS + ".contended)", wait.get("task").asText(), wait.toString());
