@@ -24,6 +24,23 @@ final class ClassLoadingFrames {
     private ClassLoadingFrames() {
     }
 
+    /**
+     * Whether the frame is where code asked the JVM for a class or a linked call site: {@code loadClass} of any loader,
+     * {@code Class.forName}, {@code MethodHandleNatives.link*}. What runs below it is the JDK's work for the frame's
+     * caller, which {@link StackAnalyzer#culprit} names. Narrower than {@link #LOADING} and its loader internals, which
+     * tell whether a sample's time was class loading at all: a {@code defineClass} that application code calls itself
+     * is loading, but its caller, not the JDK's {@code ClassLoader.defineClass}, is what a culprit should name.
+     */
+    static boolean asksForClass(StackTraceElement frame) {
+        String method = frame.getMethodName();
+        if (method.equals("loadClass")) {
+            return true;
+        }
+        String cls = frame.getClassName();
+        return (cls.equals("java.lang.Class") && method.startsWith("forName"))
+                || (cls.equals("java.lang.invoke.MethodHandleNatives") && method.startsWith("link"));
+    }
+
     /** The class whose static initialiser runs (the innermost one), or null. */
     static String initialising(StackTraceElement[] stack) {
         for (StackTraceElement frame : stack) {

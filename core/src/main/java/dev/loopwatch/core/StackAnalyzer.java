@@ -65,7 +65,7 @@ public final class StackAnalyzer {
             if (frame.getMethodName().equals("<clinit>")) {
                 initialiser = frame;
             }
-            if (isLoadingOrLinking(frame)) {
+            if (ClassLoadingFrames.asksForClass(frame)) {
                 outermostLoading = i;
             }
             if (firstOutsideJdk < 0 && !isJdk(frame.getClassName())) {
@@ -87,21 +87,6 @@ public final class StackAnalyzer {
     private static boolean isJdk(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("com.sun.");
-    }
-
-    /**
-     * A frame of the JVM's class loading ({@code loadClass} of any loader, {@code Class.forName}) or of its linking
-     * of a call site or constant ({@code MethodHandleNatives.linkCallSite}, ...): what runs below it is the JDK's
-     * work for its caller.
-     */
-    private static boolean isLoadingOrLinking(StackTraceElement frame) {
-        String method = frame.getMethodName();
-        if (method.equals("loadClass")) {
-            return true;
-        }
-        String cls = frame.getClassName();
-        return (cls.equals("java.lang.Class") && method.startsWith("forName"))
-                || (cls.equals("java.lang.invoke.MethodHandleNatives") && method.startsWith("link"));
     }
 
     /**
