@@ -203,7 +203,22 @@ final class BlockingInstaller {
      * of its own, which says what is missing and why (once), and is gone within milliseconds. Nothing waits for it.
      */
     static void canary(CallSiteRewriter rewriter) {
-        Thread thread = new Thread(() -> {
+        Thread thread = new Thread(new CanaryCheck(rewriter), "loopwatch-canary");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+        thread.start();
+    }
+
+    /** The canary's thread; a class rather than a lambda, which would cost the start a generated class. */
+    private static final class CanaryCheck implements Runnable {
+        private final CallSiteRewriter rewriter;
+
+        CanaryCheck(CallSiteRewriter rewriter) {
+            this.rewriter = rewriter;
+        }
+
+        @Override
+        public void run() {
             List<String> missing = new ArrayList<>();
             IntConsumer canary = null;
             try {
@@ -230,10 +245,7 @@ final class BlockingInstaller {
             for (String m : missing) {
                 Diagnostics.once("canary:" + m, "loopwatch: blocking-call canary: " + m);
             }
-        }, "loopwatch-canary");
-        thread.setDaemon(true);
-        thread.setContextClassLoader(null);
-        thread.start();
+        }
     }
 
     private static void check(BlockingRing ring, String call, String type, CallSiteRewriter rewriter,
@@ -249,7 +261,10 @@ final class BlockingInstaller {
         if (ring.count(id) > before) {
             return;
         }
-        boolean substituted = JdkBlockingTable.substitutes().stream().anyMatch(s -> s.name().equals(call));
+        boolean substituted = false;
+        for (JdkBlockingTable.Substitute s : JdkBlockingTable.substitutes()) {
+            substituted |= s.name().equals(call);
+        }
         String why;
         if (substituted) {
             String failure = Diagnostics.failures().get("instrumentation call-site rewrite of " + CANARY_CLASS);

@@ -45,7 +45,11 @@ final class LoopLag {
             if (loop == null) {
                 continue;
             }
-            Probe probe = probes.computeIfAbsent(slot, s -> new Probe(s.thread().getName()));
+            Probe probe = probes.get(slot);
+            if (probe == null) { // the watchdog's thread only adds
+                probe = new Probe(slot.thread().getName());
+                probes.put(slot, probe);
+            }
             long seq = slot.seq();
             if (probe.waiting || ((seq & 1L) == 0 && seq - probe.seqAtQueue <= 2)) {
                 // Waiting still; or the loop ran nothing but the last probe since: it is idle in select, and a probe

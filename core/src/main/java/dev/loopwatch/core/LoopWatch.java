@@ -7,6 +7,7 @@ import dev.loopwatch.core.blocking.BlockingCalls;
 import dev.loopwatch.core.blocking.BlockingDrain;
 import dev.loopwatch.core.blocking.MonitorContention;
 import dev.loopwatch.core.config.LoopWatchConfig;
+import dev.loopwatch.core.config.StandardError;
 import dev.loopwatch.core.meters.MicrometerMeters;
 import dev.loopwatch.core.report.JsonLinesSink;
 import dev.loopwatch.core.report.LogSink;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The engine: one watchdog thread and one reporter thread, started once per JVM. The agent starts it;
@@ -26,6 +29,7 @@ public final class LoopWatch {
     private static volatile LoopWatch current;
     /** Why the agent, loaded into this JVM, did not start (its options were refused); null otherwise. */
     private static volatile String refusal;
+    private static final Supplier<ClassLoader> APPLICATION_LOADER = new ApplicationLoader();
 
     private final LoopWatchConfig config;
     private final Watchdog watchdog;
@@ -41,14 +45,14 @@ public final class LoopWatch {
         StackAnalyzer analyzer = new StackAnalyzer(config.excludes(), config.stackDepth());
         List<ReportSink> sinks = new ArrayList<>();
         if (config.log()) {
-            logSink = new LogSink(LoopWatch::applicationLoader, System.err, analyzer::isFramework);
+            logSink = new LogSink(APPLICATION_LOADER, System.err, new FrameworkClasses(analyzer));
             sinks.add(logSink);
         } else {
             logSink = null;
         }
         if (config.reportFile() != null) {
             try {
-                sinks.add(new JsonLinesSink(config.reportFile(), System.err::println));
+                sinks.add(new JsonLinesSink(config.reportFile(), StandardError.LINES));
             } catch (IOException | RuntimeException e) {
                 // The user's file, not loopwatch's fault: said once, and the other reports go on.
                 System.err.println("loopwatch: cannot open the report file " + config.reportFile() + " (" + e
@@ -59,10 +63,10 @@ public final class LoopWatch {
         sinks.add(new JfrSink());
         sinks.addAll(extraSinks);
         if (config.meters()) {
-            sinks.add(new MicrometerMeters(LoopWatch::applicationLoader, this::lag, this::tasks));
+            sinks.add(new MicrometerMeters(APPLICATION_LOADER, this));
         }
         this.reporter = new Reporter(sinks);
-        this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter::submit,
+        this.watchdog = new Watchdog(config.thresholdNanos(), config.tickNanos(), analyzer, reporter,
                 config.action(), config.sliceNanos());
         if (config.lagNanos() > 0) {
             watchdog.lag(config.lagNanos());
@@ -76,7 +80,7 @@ public final class LoopWatch {
         this.reporterThread = daemon(reporter, "loopwatch-reporter");
         this.watchdogThread = daemon(watchdog, "loopwatch-watchdog");
         if (config.blocking()) {
-            this.blockingDrain = new BlockingDrain(analyzer, AllowList.of(config.allow()), reporter::submit,
+            this.blockingDrain = new BlockingDrain(analyzer, AllowList.of(config.allow()), reporter,
                     new AtomicLong());
             watchdog.monitors(new MonitorContention(blockingDrain));
             this.blockingThread = daemon(blockingDrain, "loopwatch-blocking");
@@ -197,7 +201,6 @@ public final class LoopWatch {
         return watchdog.unobserved();
     }
 
-    /** A snapshot of what loopwatch did so far. */
     /**
      * Each watched I/O loop's lag since start: how long a probe task queued on it every {@code lag} interval waited
      * before it ran (Netty loops the agent saw start; empty with {@code lag=off}).
@@ -215,6 +218,7 @@ public final class LoopWatch {
         return watchdog.taskSnapshot();
     }
 
+    /** A snapshot of what loopwatch did so far. */
     public Status status() {
         return new Status(watchdogThread.isAlive(), Instrumentations.isReady(), Loops.live().length, watchdog.stalls(), watchdog.unobserved(),
                 reporter.delivered(),
@@ -239,14 +243,35 @@ public final class LoopWatch {
         }
     }
 
-    /** Where the application's libraries are: the class loader of a watched loop's class. */
-    private static ClassLoader applicationLoader() {
-        for (LoopSlot slot : Loops.live()) {
-            ClassLoader loader = slot.appLoader();
-            if (loader != null) {
-                return loader;
+    /**
+     * Where the application's libraries are: the class loader of a watched loop's class. A class, as the few other
+     * functions the engine hands out as it starts: a lambda or method reference made in {@code premain} costs the
+     * start a generated class, about a millisecond each on 2 vCPUs.
+     */
+    private static final class ApplicationLoader implements Supplier<ClassLoader> {
+        @Override
+        public ClassLoader get() {
+            for (LoopSlot slot : Loops.live()) {
+                ClassLoader loader = slot.appLoader();
+                if (loader != null) {
+                    return loader;
+                }
             }
+            return ClassLoader.getSystemClassLoader();
         }
-        return ClassLoader.getSystemClassLoader();
+    }
+
+    /** Tells framework classes from the application's, for the log's shortened stacks. */
+    private static final class FrameworkClasses implements Predicate<String> {
+        private final StackAnalyzer analyzer;
+
+        FrameworkClasses(StackAnalyzer analyzer) {
+            this.analyzer = analyzer;
+        }
+
+        @Override
+        public boolean test(String className) {
+            return analyzer.isFramework(className);
+        }
     }
 }

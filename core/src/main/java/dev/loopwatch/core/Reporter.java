@@ -3,26 +3,30 @@ package dev.loopwatch.core;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportSink;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Hands reports from the watchdog to the sinks on a thread of its own, so that a slow log or disk
  * never delays detection. The queue is bounded: when it is full a report is dropped and counted.
- * A sink that throws is switched off and said once; the other sinks go on.
+ * A sink that throws is switched off and said once; the other sinks go on. It is itself the watchdog's and the
+ * drain's {@code Consumer<Report>}: a method reference made at start would cost a generated class (see
+ * {@link LoopWatch}).
  */
-final class Reporter implements Runnable {
+final class Reporter implements Runnable, Consumer<Report> {
     private static final int CAPACITY = 4096;
     /** With nothing to report, the thread wakes this often for the sinks' periodic work (nothing measurable). */
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Most reports handed to the sinks between two flushes. */
     static final int MAX_BATCH = 256;
     /** The batch being delivered: reporter thread only. */
-    private final java.util.List<Report> batch = new java.util.ArrayList<>(MAX_BATCH);
+    private final List<Report> batch = new ArrayList<>(MAX_BATCH);
 
     private final BlockingQueue<Report> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final List<ReportSink> sinks = new CopyOnWriteArrayList<>();
@@ -39,6 +43,11 @@ final class Reporter implements Runnable {
 
     void add(ReportSink sink) {
         sinks.add(sink);
+    }
+
+    @Override
+    public void accept(Report report) {
+        submit(report);
     }
 
     void submit(Report report) {

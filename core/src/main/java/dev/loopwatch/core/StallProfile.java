@@ -4,6 +4,7 @@ import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.StallTime;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ final class StallProfile {
     /** The time accounted so far. */
     StallTime snapshot() {
         List<Map.Entry<String, long[]>> entries = new ArrayList<>(byWhat.entrySet());
-        entries.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+        entries.sort(LONGEST_FIRST);
         List<StallTime.Entry> profile = new ArrayList<>();
         long other = 0;
         boolean all = entries.size() <= StallTime.MAX_PROFILE && !byWhat.containsKey(OTHER);
@@ -157,12 +158,26 @@ final class StallProfile {
         if (total == null) {
             if (byWhat.size() >= 4 * StallTime.MAX_PROFILE) {
                 what = OTHER; // bounded: a stall that wanders through many frames keeps its largest few
-                total = byWhat.computeIfAbsent(what, k -> new long[1]);
+                total = byWhat.get(what);
+                if (total == null) {
+                    total = new long[1];
+                    byWhat.put(what, total);
+                }
             } else {
                 total = new long[1];
                 byWhat.put(what, total);
             }
         }
         total[0] += nanos;
+    }
+
+    private static final Comparator<Map.Entry<String, long[]>> LONGEST_FIRST = new LongestFirst();
+
+    /** A class rather than a lambda: the first stall of a cold JVM would pay for generating one. */
+    private static final class LongestFirst implements Comparator<Map.Entry<String, long[]>> {
+        @Override
+        public int compare(Map.Entry<String, long[]> a, Map.Entry<String, long[]> b) {
+            return Long.compare(b.getValue()[0], a.getValue()[0]);
+        }
     }
 }

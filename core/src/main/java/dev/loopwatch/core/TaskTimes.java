@@ -36,7 +36,12 @@ final class TaskTimes {
         }
         Group group = w.taskGroup;
         if (group == null) {
-            group = groups.computeIfAbsent(groupOf(slot.thread().getName()), Group::new);
+            String name = groupOf(slot.thread().getName());
+            group = groups.get(name);
+            if (group == null) { // the watchdog's thread only adds
+                group = new Group(name);
+                groups.put(name, group);
+            }
             w.taskGroup = group;
             if (exact) {
                 group.join(slot.durations());
@@ -58,8 +63,16 @@ final class TaskTimes {
     /** {@code nioEventLoopGroup-3-1} is in group {@code nioEventLoopGroup-3}: Netty names a group's threads so. */
     static String groupOf(String thread) {
         int dash = thread.lastIndexOf('-');
-        return dash > 0 && dash < thread.length() - 1 && thread.substring(dash + 1).chars().allMatch(Character::isDigit)
-                ? thread.substring(0, dash) : thread;
+        return dash > 0 && dash < thread.length() - 1 && digitsAfter(thread, dash) ? thread.substring(0, dash) : thread;
+    }
+
+    private static boolean digitsAfter(String s, int from) {
+        for (int i = from + 1; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<GroupTasks> snapshot() {

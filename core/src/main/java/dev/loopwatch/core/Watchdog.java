@@ -238,7 +238,9 @@ final class Watchdog implements Runnable {
         // A loop that left run() (shutdown, or a Netty 4.2 loop suspending) right after a stall: its task
         // is over, so its stall ends now rather than never.
         MonitorContention m = monitors;
-        old.forEach((slot, w) -> {
+        for (Map.Entry<LoopSlot, Watch> left : old.entrySet()) {
+            LoopSlot slot = left.getKey();
+            Watch w = left.getValue();
             if (w.seq >= 0) {
                 countEnded(slot, w, slot.seq(), now);
             }
@@ -250,7 +252,7 @@ final class Watchdog implements Runnable {
             if (w.stallId != 0) {
                 reports.end(slot, w, w.lastSeen + (now - w.lastSeen) / 2, thresholdNanos);
             }
-        });
+        }
         slots = live;
         watches = next;
     }

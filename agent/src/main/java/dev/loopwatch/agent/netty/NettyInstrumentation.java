@@ -57,7 +57,7 @@ public final class NettyInstrumentation {
                 new Hook(TypeMatch.named(LOOP_42), named("run").and(descriptor("()V")), BridgeAdvice.LOOP_RUN),
                 // NioIoHandler$DefaultNioRegistration, EpollIoHandler$DefaultEpollIoRegistration, and the
                 // kqueue and io_uring ones: each dispatches one ready channel.
-                new Hook(TypeMatch.matching("io.netty.channel.", n -> n.contains("IoHandler$") && n.endsWith("Registration")),
+                new Hook(TypeMatch.matching("io.netty.channel.", "IoHandler$", "Registration"),
                         named("handle").and(arguments(1)), BridgeAdvice.IO)));
     }
 

@@ -55,7 +55,9 @@ public final class SliceInstrumentation {
                                 named("runTask").and(isStatic()).and(descriptor("(Ljava/lang/Runnable;)V")),
                                 Advice.replaceArgument(0, Call.of(SLICES, "task",
                                         "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", argument(0)))),
-                        new Hook(TypeMatch.matching("io.netty.channel.nio.", REGISTRATION::equals),
+                        // A pattern that only this class matches, rather than its name: patterns' hooks come after
+                        // the exact names', and this one must follow the Netty line's hook on the same method.
+                        new Hook(TypeMatch.matching(REGISTRATION, "", "$DefaultNioRegistration"),
                                 named("handle").and(descriptor("(I)V")),
                                 Advice.guard(Call.of(SLICES, "io", "(Ljava/lang/Object;ILjava/nio/channels/SelectionKey;)Z",
                                         self(), argument(0), field("key", "Ljava/nio/channels/SelectionKey;")))),

@@ -47,6 +47,7 @@ public final class BlockingDrain implements Runnable {
     private final AtomicLong ids;
     private volatile boolean running = true;
     private final Map<BlockingRing, Credit[]> pending = new IdentityHashMap<>();
+    private final RecordedCalls calls = new RecordedCalls();
     private LoopSlot[] bound = new LoopSlot[0];
 
     /** @param ids report ids, shared with the stalls' numbering only in spirit: a sequence of its own */
@@ -141,15 +142,27 @@ public final class BlockingDrain implements Runnable {
         return drained;
     }
 
-    /** Drains one loop's ring: reports, credits, and the calls the ring had no room for (counted, credited). */
-    private int drain(LoopSlot slot, Credit[] credits, long now) {
-        BlockingRing ring = Blocking.ringOf(slot);
-        if (credits == null) {
-            return 0;
+    /**
+     * What {@link #drain(LoopSlot, Credit[], long)} does with each call a ring recorded: one object, set up for each
+     * ring in turn (drain thread only), where a lambda would be allocated per ring and drain and, made at the first
+     * drain, cost the start a generated class.
+     */
+    private final class RecordedCalls implements BlockingRing.Consumer {
+        private String thread;
+        private boolean canary;
+        private Credit[] credits;
+        private long now;
+
+        RecordedCalls of(String thread, boolean canary, Credit[] credits, long now) {
+            this.thread = thread;
+            this.canary = canary;
+            this.credits = credits;
+            this.now = now;
+            return this;
         }
-        boolean canary = ring.isCanary();
-        String thread = slot.thread().getName();
-        int drained = ring.drain((call, start, end, stack, handler) -> {
+
+        @Override
+        public void accept(int call, long start, long end, Throwable stack, Object handler) {
             if (canary) {
                 return;
             }
@@ -172,7 +185,17 @@ public final class BlockingDrain implements Runnable {
             credit.longest = 0;
             credit.last = report(thread, BlockingCalls.name(call), wallClock(end, now), end - start, frames, handler,
                     count);
-        });
+        }
+    }
+
+    /** Drains one loop's ring: reports, credits, and the calls the ring had no room for (counted, credited). */
+    private int drain(LoopSlot slot, Credit[] credits, long now) {
+        BlockingRing ring = Blocking.ringOf(slot);
+        if (credits == null) {
+            return 0;
+        }
+        boolean canary = ring.isCanary();
+        int drained = ring.drain(calls.of(slot.thread().getName(), canary, credits, now));
         for (int call = 0; call < credits.length; call++) {
             Credit credit = credits[call];
             long overflowed = ring.overflow(call) - credit.overflowed;

@@ -30,7 +30,7 @@ public final class ConfigParser {
 
     /** Reads the options of this JVM: {@code agentArgs} (may be null), system properties, environment. */
     public static LoopWatchConfig fromEnvironment(String agentArgs) throws ConfigException {
-        return parse(agentArgs, System.getProperties(), System.getenv(), System.err::println);
+        return parse(agentArgs, System.getProperties(), System.getenv(), StandardError.LINES);
     }
 
     /** As {@link #parse(String, Properties, Map, Consumer)}, ignoring warnings. */

@@ -3,6 +3,7 @@ package dev.loopwatch.core.meters;
 import dev.loopwatch.core.Diagnostics;
 import dev.loopwatch.core.GroupTasks;
 import dev.loopwatch.core.Lag;
+import dev.loopwatch.core.LoopWatch;
 import dev.loopwatch.core.report.Report;
 import dev.loopwatch.core.report.ReportSink;
 import dev.loopwatch.core.report.ReportType;
@@ -57,7 +58,7 @@ public final class MicrometerMeters implements ReportSink {
 
     private final Supplier<ClassLoader> appLoader;
     private final Supplier<List<Lag>> lag;
-    private final Supplier<List<GroupTasks>> tasks;
+    private final RecentTasks tasks;
     private final Set<String> taskGroups = new HashSet<>();
     private final Set<ClassLoader> tried = Collections.newSetFromMap(new WeakHashMap<>());
     private final Map<String, Object> meters = new HashMap<>();
@@ -67,13 +68,12 @@ public final class MicrometerMeters implements ReportSink {
 
     /**
      * @param appLoader where Micrometer is looked for (the class loader of a watched loop's class)
-     * @param lag       each loop's lag, read by the gauges
-     * @param tasks     each loop group's tasks, read by the gauges
+     * @param engine    whose loops' lag and groups' tasks the gauges read
      */
-    public MicrometerMeters(Supplier<ClassLoader> appLoader, Supplier<List<Lag>> lag, Supplier<List<GroupTasks>> tasks) {
+    public MicrometerMeters(Supplier<ClassLoader> appLoader, LoopWatch engine) {
         this.appLoader = appLoader;
-        this.lag = lag;
-        this.tasks = new Recent<>(tasks);
+        this.lag = new LoopLags(engine);
+        this.tasks = new RecentTasks(engine);
     }
 
     /** Whether the meters are in a registry. */
@@ -242,26 +242,40 @@ public final class MicrometerMeters implements ReportSink {
         return Double.NaN;
     }
 
+    /** The engine's loops' lag, for the gauges (classes rather than lambdas: see {@code LoopWatch}). */
+    private static final class LoopLags implements Supplier<List<Lag>> {
+        private final LoopWatch engine;
+
+        LoopLags(LoopWatch engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public List<Lag> get() {
+            return engine.lag();
+        }
+    }
+
     /**
-     * The last answer of {@code source} for {@link #MAX_AGE_NANOS}: a registry reads every meter of a scrape at once,
-     * and each group's meters would otherwise merge every loop's histogram again, once per meter.
+     * The engine's last answer of its groups' tasks for {@link #MAX_AGE_NANOS}: a registry reads every meter of a
+     * scrape at once, and each group's meters would otherwise merge every loop's histogram again, once per meter.
      */
-    private static final class Recent<T> implements Supplier<T> {
+    private static final class RecentTasks implements Supplier<List<GroupTasks>> {
         static final long MAX_AGE_NANOS = 100_000_000L;
-        private final Supplier<T> source;
-        private T value;
+        private final LoopWatch engine;
+        private List<GroupTasks> value;
         private long at;
 
-        Recent(Supplier<T> source) {
-            this.source = source;
+        RecentTasks(LoopWatch engine) {
+            this.engine = engine;
         }
 
         /** Synchronized: two registry threads must never put an older answer back after a newer one (counters). */
         @Override
-        public synchronized T get() {
+        public synchronized List<GroupTasks> get() {
             long now = System.nanoTime();
             if (value == null || now - at > MAX_AGE_NANOS) {
-                value = source.get();
+                value = engine.tasks();
                 at = now;
             }
             return value;

@@ -21,7 +21,8 @@ public final class LogSink implements ReportSink {
     private final Supplier<ClassLoader> appLoader;
     private final PrintStream stderr;
     private final Predicate<String> isFramework;
-    private final BlockingLogLimiter blockingLimiter = new BlockingLogLimiter(this::stackLines);
+    /** Made at the first blocking call's report (reporter thread): a method reference made at start costs a class. */
+    private BlockingLogLimiter blockingLimiter;
     private final StallLogLimiter stallLimiter = new StallLogLimiter();
     private AppLog log;
 
@@ -56,6 +57,9 @@ public final class LogSink implements ReportSink {
             case ABORT: case INTERRUPT: case NOT_INTERRUPTED: log.warn(actionMessage(report)); break;
             case SLICE_FALLBACK: log.warn(sliceMessage(report)); break;
             case BLOCKING_CALL:
+                if (blockingLimiter == null) {
+                    blockingLimiter = new BlockingLogLimiter(this::stackLines);
+                }
                 String message = blockingLimiter.admit(report);
                 if (message != null) {
                     log.warn(message);
