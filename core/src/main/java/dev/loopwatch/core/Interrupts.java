@@ -39,7 +39,7 @@ final class Interrupts {
         }
         for (StackTraceElement frame : stack) {
             String cls = frame.getClassName();
-            if (!(cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun."))) {
+            if (!StackAnalyzer.isJdk(cls)) {
                 return true; // reached the application: everything above was the wait itself
             }
             if (cls.startsWith("sun.nio.") || cls.startsWith("java.nio.") || cls.startsWith("java.io.")

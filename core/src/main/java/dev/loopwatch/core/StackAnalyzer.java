@@ -84,7 +84,8 @@ public final class StackAnalyzer {
         return stack.length == 0 ? null : stack[0];
     }
 
-    private static boolean isJdk(String className) {
+    /** A class of the JDK's own: one rule for the culprit (the first frame outside) and for {@link Interrupts}. */
+    static boolean isJdk(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("com.sun.");
     }
