@@ -202,6 +202,7 @@ final class Watchdog implements Runnable {
                 oldestPending = w.start;
             }
         }
+        reports.takeStacks();
         action.scanned(watches);
         LoopLag probes = lag;
         if (probes != null) {
