@@ -13,21 +13,30 @@ import java.util.function.Consumer;
 /**
  * The {@link Watchdog}'s reports of one stall: its first report (a stack sample, the task and culprit named from it),
  * the samples taken while it goes on ({@link StallProfile}), and its end with where its time went. The watchdog
- * decides when a task is a stall and when it ended; this class turns that into reports. Watchdog thread only, but
- * the stall count.
+ * decides when a task is a stall and when it ended; this class turns that into reports. The stacks a scan needs are
+ * asked for as it looks at each loop and taken together after it ({@link #takeStacks}, {@link LoopStacks}).
+ * Watchdog thread only, but the stall count.
  */
 final class StallReports {
     private final StackAnalyzer analyzer;
     private final Consumer<Report> out;
     private final StallAction action;
     private final AtomicLong stalls = new AtomicLong();
+    private final LoopStacks stacks;
+    /** The stacks the current scan asked for (see {@link #takeStacks}). */
+    private final StackRequests requests = new StackRequests();
     /** The JVM's pause counters (opened by the watchdog's thread as it starts), or null: stalls are then the task's. */
     private JvmCounters counters;
 
     StallReports(StackAnalyzer analyzer, Consumer<Report> out, StallAction action) {
+        this(analyzer, out, action, new LoopStacks());
+    }
+
+    StallReports(StackAnalyzer analyzer, Consumer<Report> out, StallAction action, LoopStacks stacks) {
         this.analyzer = analyzer;
         this.out = out;
         this.action = action;
+        this.stacks = stacks;
     }
 
     void counters(JvmCounters counters) {
@@ -71,21 +80,67 @@ final class StallReports {
         }
     }
 
-    /** Loop {@code slot}'s task {@code seq}, watched by {@code w}, crossed the threshold: its first report. */
+    /**
+     * Loop {@code slot}'s task {@code seq}, watched by {@code w}, crossed the threshold: its first report, made by
+     * {@link #takeStacks} once the scan asked for every stack it needs.
+     */
     void stall(LoopSlot slot, Watch w, long seq, long now, long thresholdNanos, long sampleIntervalNanos) {
         action.stallStarts(slot, w, seq, now);
+        StackRequests.Request r = requests.add(slot, w, seq, now, true);
         // The handler and Vert.x's current context are read on both sides of the stack sample: the task (one I/O
         // dispatch) may go on after the handler returned, so the one seen before the sample is the one the
         // sample was taken in.
-        Object before = slot.handler();
-        Object contextBefore = HandlerNames.vertxContext(slot.thread());
-        StackTraceElement[] stoppedAt = action.stoppedAt(slot, seq, true);
-        Thread.State state = slot.thread().getState();
-        StackTraceElement[] stack = stoppedAt != null ? stoppedAt : slot.thread().getStackTrace();
+        r.handler = slot.handler();
+        r.context = HandlerNames.vertxContext(slot.thread());
+        r.stoppedAt = action.stoppedAt(slot, seq, true);
+        r.state = slot.thread().getState();
+        r.thresholdNanos = thresholdNanos;
+        // Counted now, though reported at the scan's end: the rest of the scan already takes the task for a stall (no
+        // longer a task awaiting judgement, see Watchdog.awaitTasksStartedBefore).
+        w.stallId = stalls.incrementAndGet();
+        w.profile = new StallProfile(counters, w.start, w.pauseAtStart, w.gcAtStart, sampleIntervalNanos);
+    }
+
+    /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}), by {@link #takeStacks}. */
+    void sample(LoopSlot slot, Watch w, long seq, long now) {
+        if (w.profile != null && w.profile.due(now)) {
+            requests.add(slot, w, seq, now, false);
+        }
+    }
+
+    /**
+     * Takes the stacks the scan asked for, together ({@link LoopStacks}), and makes their first reports and samples.
+     * The watchdog calls it once it has looked at every loop.
+     */
+    void takeStacks() {
+        if (requests.size() == 0) {
+            return;
+        }
+        try {
+            requests.takeStacks(stacks);
+            for (int i = 0; i < requests.size(); i++) {
+                StackRequests.Request r = requests.get(i);
+                if (r.first) {
+                    reportStall(r);
+                } else {
+                    addSample(r);
+                }
+            }
+        } finally {
+            requests.clear();
+        }
+    }
+
+    private void reportStall(StackRequests.Request r) {
+        LoopSlot slot = r.slot;
+        Watch w = r.watch;
+        long seq = r.seq;
+        StackTraceElement[] stoppedAt = r.stoppedAt;
+        StackTraceElement[] stack = stoppedAt != null ? stoppedAt : r.stack;
         Object after = slot.handler();
         Object contextAfter = HandlerNames.vertxContext(slot.thread());
-        Object handler = before != null ? before : after;
-        Object context = contextBefore != null ? contextBefore : contextAfter;
+        Object handler = r.handler != null ? r.handler : after;
+        Object context = r.context != null ? r.context : contextAfter;
         boolean sameTask = slot.seq() == seq;
         if (stoppedAt == null) {
             stoppedAt = action.stoppedAt(slot, seq, false);
@@ -97,32 +152,25 @@ final class StallReports {
             sameTask = true;
         }
         stack = action.ownFramesRemoved(stack);
-        w.stallId = stalls.incrementAndGet();
-        w.profile = new StallProfile(counters, w.start, w.pauseAtStart, w.gcAtStart, sampleIntervalNanos);
         if (sameTask) {
-            w.profile.sample(now, stack, analyzer);
+            w.profile.sample(r.now, stack, analyzer);
             // Turned into text here, on the watchdog, only now that there is a stall to report.
             w.task = analyzer.describeTask(stack, handler, context);
             w.culprit = analyzer.culprit(stack);
             w.stack = analyzer.trim(stack);
         } else {
-            // The task ended while its stack was taken: the sample shows whatever ran next.
+            // The task ended before or while its stack was taken: the sample shows whatever ran next.
             w.task = "unknown task";
             w.culprit = null;
             w.stack = List.of();
         }
-        emit(ReportType.STALL, slot, w, now - w.start, thresholdNanos, w.profile.snapshot());
-        action.stallReported(slot, w, seq, now, state, stack, sameTask);
+        emit(ReportType.STALL, slot, w, r.now - w.start, r.thresholdNanos, w.profile.snapshot());
+        action.stallReported(slot, w, seq, r.now, r.state, stack, sameTask);
     }
 
-    /** One more stack sample of a stall that goes on, when one is due (see {@link StallProfile}). */
-    void sample(LoopSlot slot, Watch w, long seq, long now) {
-        if (w.profile == null || !w.profile.due(now)) {
-            return;
-        }
-        StackTraceElement[] stack = slot.thread().getStackTrace();
-        if (slot.seq() == seq) { // else the task ended while its stack was taken: the end accounts for the time
-            w.profile.sample(now, action.ownFramesRemoved(stack), analyzer);
+    private void addSample(StackRequests.Request r) {
+        if (r.slot.seq() == r.seq) { // else the task ended before its stack was taken: the end accounts for the time
+            r.watch.profile.sample(r.now, action.ownFramesRemoved(r.stack), analyzer);
         }
     }
 

@@ -202,6 +202,7 @@ final class Watchdog implements Runnable {
                 oldestPending = w.start;
             }
         }
+        reports.takeStacks();
         action.scanned(watches);
         LoopLag probes = lag;
         if (probes != null) {
@@ -267,13 +268,12 @@ final class Watchdog implements Runnable {
             if (w.seq >= 0) {
                 countEnded(slot, w, seq, now);
             }
+            long missed = possiblyMissed(w, seq, now); // before the stall's end, which forgets it was one
             if (w.stallId != 0) {
                 reports.end(slot, w, w.lastSeen + (now - w.lastSeen) / 2, thresholdNanos);
-            } else {
-                long missed = possiblyMissed(w, seq, now);
-                if (missed > 0) {
-                    unobserved(slot, missed);
-                }
+            }
+            if (missed > 0) {
+                unobserved(slot, missed);
             }
             action.taskEnded(slot, w);
             w.seq = seq;
@@ -368,8 +368,8 @@ final class Watchdog implements Runnable {
 
     /**
      * How many tasks may have crossed the threshold unseen, now that the counter moved from {@code w.seq} to
-     * {@code seq}. The task seen running, not reported: if it may have lasted the threshold plus two ticks
-     * (from the tick before it was first seen to now); with ticks on time it would then have been seen
+     * {@code seq}. The task seen running, unless it was reported (a stall): if it may have lasted the threshold
+     * plus two ticks (from the tick before it was first seen to now); with ticks on time it would then have been seen
      * past the threshold, so this takes a gap in the watchdog's ticks at its start (where the start estimate
      * is kept late on purpose, see {@link #startEstimate}) or at its end. And of the whole tasks (start and
      * end) that fell between the two ticks, as many as the gap has room for tasks of the threshold's length.
@@ -380,7 +380,7 @@ final class Watchdog implements Runnable {
             return 0;
         }
         boolean seenRunning = (w.seq & 1L) != 0;
-        long missed = seenRunning && now - w.earliestStart >= thresholdNanos + 2 * tickNanos ? 1 : 0;
+        long missed = seenRunning && w.stallId == 0 && now - w.earliestStart >= thresholdNanos + 2 * tickNanos ? 1 : 0;
         long wholeTasks = (seq - w.seq - (seenRunning ? 1 : 0)) / 2;
         return missed + Math.min(wholeTasks, (now - w.lastSeen) / thresholdNanos);
     }

@@ -189,6 +189,26 @@ class WatchdogTest {
         assertEquals(0, watchdog.stalls());
     }
 
+    /** After a stall, the tasks that fit in a gap before the tick that sees its end are counted too. */
+    @Test
+    void wholeTasksInAGapAfterAStallAreCountedNotReported() throws Exception {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        try (ScriptedLoop loop = new ScriptedLoop()) {
+            long t = System.nanoTime();
+            watchdog.scan(t);
+            loop.step(() -> loop.slot = Loops.beginTask());
+            watchdog.scan(t + ms);
+            watchdog.scan(t + 42 * ms); // a stall
+            assertEquals(1, watchdog.stalls());
+            loop.step(() -> loop.slot.end());
+            loop.wholeTasks(1);
+            watchdog.scan(t + 142 * ms); // a 100 ms gap: the stall's end, and a whole task that may have run 40 ms
+            assertEquals(1, watchdog.unobserved());
+        }
+        assertEquals(List.of(ReportType.STALL, ReportType.STALL_END),
+                reports.stream().map(Report::type).collect(java.util.stream.Collectors.toList()));
+    }
+
     @Test
     void idleLoopsLetTheWatchdogSleepLongAndStampTheirTasksStarts() throws Exception {
         long ms = TimeUnit.MILLISECONDS.toNanos(1);
