@@ -3,13 +3,12 @@ package dev.loopwatch.agent;
 import dev.loopwatch.agent.blocking.CallSiteRewriter;
 import dev.loopwatch.agent.weave.ConstantPool;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Enumeration;
@@ -102,30 +101,37 @@ final class BootstrapAgentLoader {
     /**
      * Defines the classes of {@value #CLASSES_ENTRY}: per class its internal name, the supertypes it needs outside
      * {@code java.*} (the jar's own, defined before it, or a JDK type such as {@code jdk.jfr.Event}), its bytes. A
-     * class whose supertype is missing is left out, as {@link #defineWithSupertypes} leaves it out.
+     * class whose supertype is missing is left out, as {@link #defineWithSupertypes} leaves it out. Read in place
+     * rather than through a {@code DataInputStream}, whose {@code readUTF} loop, run for every name, was hot enough
+     * for the JIT to compile it while the service starts; the names are ASCII (the build checks), two bytes of length
+     * then the bytes, as {@code writeUTF} writes them.
      */
     private static void defineInOrder(byte[] entry, Object unsafe, Method define) throws Exception {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry));
-        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+        if (ConstantPool.u4(entry, 0) != MAGIC || ConstantPool.u4(entry, 4) != FORMAT) {
             throw new IllegalStateException(CLASSES_ENTRY + " has another format than this agent reads");
         }
-        int count = in.readInt();
+        int count = ConstantPool.u4(entry, 8);
+        int at = 12;
         Set<String> defined = new HashSet<>(count * 2);
         for (int i = 0; i < count; i++) {
-            String name = in.readUTF();
-            int supertypes = in.readUnsignedByte();
+            int nameLength = ConstantPool.u2(entry, at);
+            String name = new String(entry, at + 2, nameLength, StandardCharsets.ISO_8859_1);
+            at += 2 + nameLength;
+            int supertypes = entry[at++] & 0xFF;
             boolean there = true;
-            for (int s = 0; s < supertypes; s++) {
-                String supertype = in.readUTF();
+            for (int n = 0; n < supertypes; n++) {
+                int length = ConstantPool.u2(entry, at);
+                String supertype = new String(entry, at + 2, length, StandardCharsets.ISO_8859_1);
+                at += 2 + length;
                 there &= defined.contains(supertype) || inRuntime(supertype);
             }
-            int length = in.readInt();
-            int at = entry.length - in.available();
+            int length = ConstantPool.u4(entry, at);
+            at += 4;
             if (there) {
                 define.invoke(unsafe, name.replace('/', '.'), entry, at, length, null, null);
                 defined.add(name);
             }
-            in.skipNBytes(length);
+            at += length;
         }
     }
 

@@ -80,16 +80,26 @@ public final class BootstrapClassesWriter {
         out.writeInt(ordered.size());
         for (Map.Entry<String, List<String>> e : ordered.entrySet()) {
             byte[] code = classes.get(e.getKey());
-            out.writeUTF(e.getKey());
+            out.writeUTF(ascii(e.getKey()));
             out.writeByte(e.getValue().size());
             for (String supertype : e.getValue()) {
-                out.writeUTF(supertype);
+                out.writeUTF(ascii(supertype));
             }
             out.writeInt(code.length);
             out.write(code);
         }
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /** The agent reads the names as ASCII, in place (see {@code BootstrapAgentLoader.defineInOrder}). */
+    private static String ascii(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                throw new IllegalArgumentException("a class name the agent cannot read in place: " + name);
+            }
+        }
+        return name;
     }
 
     /** Appends the class after its supertypes in the jar, with the supertypes it needs outside {@code java.*}. */

@@ -113,11 +113,11 @@ public final class ConstantPool {
         return names;
     }
 
-    static int u2(byte[] bytes, int at) {
+    public static int u2(byte[] bytes, int at) {
         return ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
     }
 
-    static int u4(byte[] bytes, int at) {
+    public static int u4(byte[] bytes, int at) {
         return (u2(bytes, at) << 16) | u2(bytes, at + 2);
     }
 }
