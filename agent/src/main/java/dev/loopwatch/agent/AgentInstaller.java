@@ -190,6 +190,9 @@ final class AgentInstaller {
         @Override
         public void run() {
             retransformLoaded();
+            if (allow != null) {
+                BlockingInstaller.loadAhead(); // woven here, beside main, rather than on the service's path
+            }
             rest();
         }
 

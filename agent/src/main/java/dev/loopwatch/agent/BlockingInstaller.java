@@ -93,6 +93,25 @@ final class BlockingInstaller {
         return LibraryLine.everywhere(LINE, hooks);
     }
 
+    /**
+     * Loads (without initialising) the JDK classes of the blocking-call line that the JVM has not loaded yet, on the
+     * install thread: each is woven as it loads, with a cold ASM, and a service would otherwise pay that on its own
+     * start's path, on {@code main} or a loop (the socket channels as Netty binds, {@code InetAddress}, {@code Files}).
+     * A class missing from this JDK is skipped.
+     */
+    static void loadAhead() {
+        for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
+            if (t.kind() == JdkBlockingTable.Kind.CALL_SITE) {
+                continue;
+            }
+            try {
+                Class.forName(t.type(), false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not in this JDK: nothing to weave
+            }
+        }
+    }
+
     /** The advice in allow-listed methods: the built-in entries and the user's ({@link #advisedAllowEntries}). */
     static LibraryLine allowLine(List<String> userAllow, boolean executors) {
         List<Hook> hooks = new ArrayList<>();

@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
  * (all threads) read at that moment. Runs alternate, and the order flips every round, so that drift on a busy
  * machine falls on both sides alike.
  *
- * <p>System property {@code rounds} (default 12). The agent runs with its default options.
+ * <p>System properties {@code rounds} (default 12) and {@code agentOptions}: the agent's options (default none, its
+ * defaults); {@code -DagentOptions=blocking=off} tells the blocking-call line's share of the start from the rest.
  */
 public final class StartupMain {
     private static final long SERVER_TIMEOUT = TimeUnit.SECONDS.toNanos(60);
+    private static final String AGENT_OPTIONS = System.getProperty("agentOptions", "");
 
     private StartupMain() {
     }
@@ -41,7 +43,8 @@ public final class StartupMain {
                             + " (CPU %.0f/%.0f ms) (without/with)%n", r + 1, hello[0][r], hello[1][r], server[0][r],
                     server[1][r], service[0][r], service[1][r], serviceCpu[0][r], serviceCpu[1][r]);
         }
-        System.out.println(Machine.describe() + ", " + rounds + " runs each");
+        System.out.println(Machine.describe() + ", " + rounds + " runs each"
+                + (AGENT_OPTIONS.isEmpty() ? "" : ", agent options " + AGENT_OPTIONS));
         System.out.println("| program | median without agent (ms) | median with agent (ms) | added (ms) | ratio | min without / with (ms) |");
         System.out.println("|---|---|---|---|---|---|");
         row("hello world, start to exit", hello);
@@ -59,7 +62,7 @@ public final class StartupMain {
     }
 
     private static double helloMillis(boolean agent) throws Exception {
-        List<String> command = JavaCommand.of(agent ? "" : null, HelloMain.class);
+        List<String> command = JavaCommand.of(agent ? AGENT_OPTIONS : null, HelloMain.class);
         long start = System.nanoTime();
         Process p = JavaCommand.start(command);
         int exit = p.waitFor();
@@ -73,7 +76,7 @@ public final class StartupMain {
     /** Milliseconds from start to the first 200, and the server's CPU milliseconds at that moment. */
     private static double[] serverMillis(Class<?> main, boolean agent) throws Exception {
         int port = HttpProbe.freePort();
-        List<String> command = JavaCommand.of(agent ? "" : null, main, Integer.toString(port));
+        List<String> command = JavaCommand.of(agent ? AGENT_OPTIONS : null, main, Integer.toString(port));
         long start = System.nanoTime();
         Process p = JavaCommand.start(command);
         try {
