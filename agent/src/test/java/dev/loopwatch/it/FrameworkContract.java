@@ -100,17 +100,29 @@ abstract class FrameworkContract extends SharedServerContract {
         server.get(path.replaceAll("ms=\\d+", "ms=1"));
     }
 
-    /** Requests {@code path} (300 ms of work off the loops): no report may name the fixture's stall methods. */
+    /**
+     * Requests {@code path} (300 ms of work off the loops): no report may name the fixture's code. Then a sentinel, a
+     * spin on a loop ({@code /spin}), must be reported: the silence is the worker's, not that of an agent gone quiet.
+     */
     void assertNoStall(String path, String fixturePackage) throws Exception {
         warm(path);
         int before = server.reports().size();
         Instant since = Instant.now();
         server.get(path);
         Thread.sleep(300);
-        List<JsonNode> mine = after(before).stream().filter(ForkedServer.madeSince(since))
-                .filter(r -> culpritOf(r).startsWith(fixturePackage) || r.get("task").asText().contains(fixturePackage))
+        Predicate<JsonNode> fixtures = r -> culpritOf(r).startsWith(fixturePackage)
+                || r.get("task").asText().contains(fixturePackage);
+        List<JsonNode> mine = after(before).stream().filter(ForkedServer.madeSince(since)).filter(fixtures)
                 .collect(java.util.stream.Collectors.toList());
         assertEquals(List.of(), mine, path + " does not run on a loop");
+
+        int sentinelBefore = server.reports().size();
+        Instant sentinelSince = Instant.now();
+        server.get("/spin?ms=150");
+        Thread.sleep(300);
+        assertTrue(after(sentinelBefore).stream().filter(ForkedServer.madeSince(sentinelSince)).filter(fixtures)
+                .anyMatch(r -> r.get("type").asText().equals("stall")), "the sentinel, 150 ms of spin on a loop after "
+                + path + ", is reported: " + after(sentinelBefore));
     }
 
     void assertFastRequestsAreSilent(int count) throws Exception {
