@@ -22,6 +22,7 @@ import org.objectweb.asm.Opcodes;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,9 +101,10 @@ final class BlockingInstaller {
      * A class missing from this JDK is skipped.
      */
     static void loadAhead() {
+        Set<String> asked = new HashSet<>();
         for (JdkBlockingTable.Target t : JdkBlockingTable.targets()) {
-            if (t.kind() == JdkBlockingTable.Kind.CALL_SITE) {
-                continue;
+            if (t.kind() == JdkBlockingTable.Kind.CALL_SITE || !asked.add(t.type())) {
+                continue; // a class has a row per method: asked for once
             }
             try {
                 Class.forName(t.type(), false, null);

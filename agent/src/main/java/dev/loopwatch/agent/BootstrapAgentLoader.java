@@ -114,15 +114,13 @@ final class BootstrapAgentLoader {
         int at = 12;
         Set<String> defined = new HashSet<>(count * 2);
         for (int i = 0; i < count; i++) {
-            int nameLength = ConstantPool.u2(entry, at);
-            String name = new String(entry, at + 2, nameLength, StandardCharsets.ISO_8859_1);
-            at += 2 + nameLength;
+            String name = nameAt(entry, at);
+            at += 2 + name.length();
             int supertypes = entry[at++] & 0xFF;
             boolean there = true;
             for (int n = 0; n < supertypes; n++) {
-                int length = ConstantPool.u2(entry, at);
-                String supertype = new String(entry, at + 2, length, StandardCharsets.ISO_8859_1);
-                at += 2 + length;
+                String supertype = nameAt(entry, at);
+                at += 2 + supertype.length();
                 there &= defined.contains(supertype) || inRuntime(supertype);
             }
             int length = ConstantPool.u4(entry, at);
@@ -133,6 +131,11 @@ final class BootstrapAgentLoader {
             }
             at += length;
         }
+    }
+
+    /** The ASCII name at {@code at}: two bytes of length, then its bytes (one byte a character). */
+    private static String nameAt(byte[] entry, int at) {
+        return new String(entry, at + 2, ConstantPool.u2(entry, at), StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] read(ZipFile zip, ZipEntry entry) throws IOException {

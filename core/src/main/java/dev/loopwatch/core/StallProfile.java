@@ -155,18 +155,13 @@ final class StallProfile {
 
     private void add(String what, long nanos) {
         long[] total = byWhat.get(what);
+        if (total == null && byWhat.size() >= 4 * StallTime.MAX_PROFILE) {
+            what = OTHER; // bounded: a stall that wanders through many frames keeps its largest few
+            total = byWhat.get(what);
+        }
         if (total == null) {
-            if (byWhat.size() >= 4 * StallTime.MAX_PROFILE) {
-                what = OTHER; // bounded: a stall that wanders through many frames keeps its largest few
-                total = byWhat.get(what);
-                if (total == null) {
-                    total = new long[1];
-                    byWhat.put(what, total);
-                }
-            } else {
-                total = new long[1];
-                byWhat.put(what, total);
-            }
+            total = new long[1];
+            byWhat.put(what, total);
         }
         total[0] += nanos;
     }
