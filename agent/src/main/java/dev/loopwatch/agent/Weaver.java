@@ -99,7 +99,7 @@ final class Weaver implements ClassFileTransformer {
 
     /** Whether the call-site rewrite would change this class (its bytes as loaded). */
     boolean rewrites(ClassLoader loader, String internalName, byte[] bytes) {
-        return mayRewrite(loader, internalName, bytes) && !rewriter.methodsCalling(bytes).isEmpty();
+        return mayRewrite(loader, internalName, bytes) && rewriter.rewrite(bytes) != null;
     }
 
     /** Whether the call-site rewrite may change this class: in its scope, and naming a substituted method. */
@@ -161,22 +161,21 @@ final class Weaver implements ClassFileTransformer {
     }
 
     private byte[] weave(String className, byte[] bytes, List<LineHook> hooks, boolean aborts, boolean rewrites) {
-        // The methods whose calls the rewrite changes, found in the bytes before any parse: every other method is
-        // then copied as it is, not decoded and encoded again, and a class that only names a "sleep" or "wait" is
-        // left without ASM reading it at all.
-        Set<String> calling = rewrites ? rewriter.methodsCalling(bytes) : Set.of();
-        if (hooks.isEmpty() && !aborts && calling.isEmpty()) {
-            return null;
+        // The call-site rewrite patches the bytes in place, without ASM (see CallSiteRewriter): a class that only
+        // needs it is never parsed, and the hooks below go into the rewritten class.
+        byte[] rewritten = rewrites ? rewriter.rewrite(bytes) : null;
+        if (hooks.isEmpty() && !aborts) {
+            return rewritten;
         }
-        ClassReader reader = ClassFiles.reader(bytes);
-        int version = ClassFiles.majorVersion(bytes);
+        byte[] in = rewritten != null ? rewritten : bytes;
+        ClassReader reader = ClassFiles.reader(in);
+        int version = ClassFiles.majorVersion(in);
         Set<String> declared = needsDeclaredNames(hooks) ? declaredMethodNames(reader) : Set.of();
         boolean expand = false;
         for (LineHook h : hooks) {
             expand |= h.hook().advice().expandsFrames();
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        boolean[] changed = new boolean[1];
         Set<String> woven = new LinkedHashSet<>();
         String internalName = reader.getClassName();
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -196,9 +195,6 @@ final class Weaver implements ClassFileTransformer {
                         woven.add(h.line().name());
                     }
                 }
-                if (calling.contains(name + descriptor)) {
-                    mv = rewriter.wrap(mv, className, name, changed);
-                }
                 if (aborts && abort.acceptsMethod(access, name)) {
                     mv = abort.wrap(mv, name);
                     woven.add("abort");
@@ -206,10 +202,10 @@ final class Weaver implements ClassFileTransformer {
                 return mv;
             }
         }, expand ? ClassReader.EXPAND_FRAMES : 0);
-        if (woven.isEmpty() && !changed[0]) {
-            return null;
+        if (woven.isEmpty()) {
+            return rewritten;
         }
-        byte[] out = ClassFiles.withVersionOf(bytes, writer.toByteArray());
+        byte[] out = ClassFiles.withVersionOf(in, writer.toByteArray());
         for (String line : woven) {
             Instrumentations.applied(line, className);
         }
