@@ -392,6 +392,11 @@ public final class LoopSlot extends LoopSlotFields {
         return thread;
     }
 
+    /** When the loop registered (System.nanoTime): its counter was 0 then, unless it was adopted busy. */
+    public long registeredAt() {
+        return registeredAt;
+    }
+
     /**
      * The loop as an executor (Netty's {@code EventLoop}, given by the advice on its {@code run()}), where the loop-lag
      * probe is queued; null for a loop found already running (adopted) and for threads that are not I/O loops.
@@ -472,6 +477,7 @@ abstract class LoopSlotFields extends LoopSlotRightPad {
     volatile long adoptedSeq;
     final Thread thread;
     final long threadId;
+    final long registeredAt = System.nanoTime();
     final java.lang.ref.WeakReference<ClassLoader> appLoader;
     final String kind;
     /** See {@link LoopSlot#handler()}; not on the counter's cache line, as it is written rarely. */

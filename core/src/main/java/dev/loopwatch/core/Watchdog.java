@@ -50,6 +50,9 @@ final class Watchdog implements Runnable {
     private LoopSlot[] slots = new LoopSlot[0];
     private Watch[] watches = new Watch[0];
     private long ticks;
+    /** Whether a scan ran, and when the last one began: a loop registered since then is seen from its registration. */
+    private boolean scanned;
+    private long lastScan;
     /** Whether no loop's counter moved at the last scan and none is in a task. */
     private boolean allQuiet;
     /** Whether the loops stamp their tasks' starts, because the watchdog sleeps long (see {@link #pace}). */
@@ -210,6 +213,8 @@ final class Watchdog implements Runnable {
         }
         allQuiet = quiet && slots.length > 0; // with no loop there is nothing to stamp (it sleeps IDLE_PARK_NANOS)
         oldestPendingStart = oldestPending;
+        scanned = true;
+        lastScan = now;
         pauseAtLastScan = pause;
         gcAtLastScan = gc;
         if (++ticks % REAP_EVERY == 0) {
@@ -233,17 +238,31 @@ final class Watchdog implements Runnable {
             if (w == null) {
                 w = new Watch();
                 w.lastSeen = now;
+                long registered = live[i].registeredAt();
+                if (scanned && live[i].adoptedSeq() == 0 && registered - lastScan >= 0 && now - registered >= 0) {
+                    // Registered since the last scan, with its counter at 0 then: the tasks it ran before this first
+                    // look are counted like those between two ticks.
+                    w.seq = 0;
+                    w.lastSeen = live[i].registeredAt();
+                }
             }
             next[i] = w;
         }
         // A loop that left run() (shutdown, or a Netty 4.2 loop suspending) right after a stall: its task
-        // is over, so its stall ends now rather than never.
+        // is over, so its stall ends now rather than never. Its last tasks since the last tick are counted as
+        // they would be at a tick: ended, and unobserved if they may have crossed the threshold unseen.
         MonitorContention m = monitors;
         for (Map.Entry<LoopSlot, Watch> left : old.entrySet()) {
             LoopSlot slot = left.getKey();
             Watch w = left.getValue();
+            long missed = 0;
             if (w.seq >= 0) {
-                countEnded(slot, w, slot.seq(), now);
+                long seq = slot.seq();
+                countEnded(slot, w, seq, now);
+                missed = possiblyMissed(w, seq, now);
+            }
+            if (missed > 0) {
+                unobserved(slot, missed);
             }
             tasks.left(slot, w);
             if (m != null) {

@@ -14,6 +14,8 @@ final class ScriptedLoop implements AutoCloseable {
     private final SynchronousQueue<Runnable> steps = new SynchronousQueue<>();
     private final Semaphore done = new Semaphore(0);
     final Thread thread;
+    /** The slot the loop registered with. */
+    volatile LoopSlot registered;
     LoopSlot slot;
 
     ScriptedLoop() throws InterruptedException {
@@ -24,6 +26,7 @@ final class ScriptedLoop implements AutoCloseable {
     ScriptedLoop(String name) throws InterruptedException {
         thread = new Thread(() -> {
             LoopSlot own = Loops.enterLoop(ScriptedLoop.class);
+            registered = own;
             try {
                 done.release();
                 for (Runnable step = steps.take(); step != STOP; step = steps.take()) {

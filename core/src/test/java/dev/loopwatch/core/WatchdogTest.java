@@ -209,6 +209,39 @@ class WatchdogTest {
                 reports.stream().map(Report::type).collect(java.util.stream.Collectors.toList()));
     }
 
+    /** A loop that leaves right after tasks the watchdog never saw: they are counted as at any tick. */
+    @Test
+    void wholeTasksBeforeALoopLeavesAreCountedAsUnobserved() throws Exception {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long t = System.nanoTime();
+        try (ScriptedLoop loop = new ScriptedLoop()) {
+            watchdog.scan(t);
+            loop.wholeTasks(2);
+        }
+        watchdog.scan(t + 100 * ms); // the loop is gone: two whole tasks in a 100 ms gap may each have run 40 ms
+        assertEquals(2, watchdog.unobserved());
+        assertEquals(List.of(), reports);
+    }
+
+    /**
+     * A loop that registers between two scans and runs whole tasks before the first one that sees it: they are
+     * counted from its registration on. A loop already there at the first scan is not (nothing says when it began).
+     */
+    @Test
+    void tasksOfANewLoopBeforeTheWatchdogFirstSeesItAreCounted() throws Exception {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        try (ScriptedLoop old = new ScriptedLoop("old-loop")) {
+            old.wholeTasks(3);
+            watchdog.scan(System.nanoTime());
+            try (ScriptedLoop loop = new ScriptedLoop()) {
+                loop.wholeTasks(2);
+                watchdog.scan(loop.registered.registeredAt() + 100 * ms); // two whole tasks in the 100 ms since it registered
+                assertEquals(2, watchdog.unobserved(), "the new loop's two tasks; not the old loop's three");
+            }
+        }
+        assertEquals(List.of(), reports);
+    }
+
     @Test
     void idleLoopsLetTheWatchdogSleepLongAndStampTheirTasksStarts() throws Exception {
         long ms = TimeUnit.MILLISECONDS.toNanos(1);
