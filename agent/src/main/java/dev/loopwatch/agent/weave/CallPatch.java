@@ -91,9 +91,10 @@ public final class CallPatch {
             at += 8;
             for (int a = 0; a < attributes; a++) {
                 int length = ConstantPool.u4(bytes, at + 2);
-                if (pool.spells(pool.indexAt(at), "Code") && !skip.skips(className, pool.utf8(name))) {
+                if (pool.spells(pool.indexAt(at), "Code")) {
                     int code = at + 14;
                     int end = code + ConstantPool.u4(bytes, at + 10);
+                    int methodSites = found;
                     for (int i = code; i < end; i = next(bytes, i, code)) {
                         int op = bytes[i] & 0xFF;
                         if (op == INVOKEVIRTUAL || op == INVOKESTATIC || op == INVOKEINTERFACE) {
@@ -106,6 +107,9 @@ public final class CallPatch {
                                 sites[found++] = r;
                             }
                         }
+                    }
+                    if (found > methodSites && skip.skips(className, pool.utf8(name))) {
+                        found = methodSites; // asked only of the methods that make such a call
                     }
                 }
                 at += 6 + length;
