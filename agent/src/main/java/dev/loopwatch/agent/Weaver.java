@@ -123,12 +123,26 @@ final class Weaver implements ClassFileTransformer {
         if (!bridge.visibleFrom(module, loader, className)) {
             return null;
         }
+        // The call-site rewrite patches the bytes in place, without ASM (see CallSiteRewriter): a class that only
+        // needs it is never parsed, and the hooks go into the rewritten class. Each part that fails is left out
+        // alone: a hook that cannot be woven does not cost the class its rewrite.
+        byte[] rewritten = null;
+        if (rewrites) {
+            try {
+                rewritten = rewriter.rewrite(bytes);
+            } catch (Throwable t) {
+                Instrumentations.failed("call-site rewrite", className, t);
+            }
+        }
+        if (hooks.isEmpty() && !aborts) {
+            return rewritten;
+        }
         try {
-            return weave(className, bytes, hooks, aborts, rewrites);
+            byte[] woven = weave(className, rewritten != null ? rewritten : bytes, hooks, aborts);
+            return woven != null ? woven : rewritten;
         } catch (Throwable t) {
-            String line = !hooks.isEmpty() ? hooks.get(0).line().name() : aborts ? "abort" : "call-site rewrite";
-            Instrumentations.failed(line, className, t);
-            return null;
+            Instrumentations.failed(!hooks.isEmpty() ? hooks.get(0).line().name() : "abort", className, t);
+            return rewritten;
         }
     }
 
@@ -160,14 +174,8 @@ final class Weaver implements ClassFileTransformer {
         return abort != null && abort.acceptsName(internalName.replace('/', '.'));
     }
 
-    private byte[] weave(String className, byte[] bytes, List<LineHook> hooks, boolean aborts, boolean rewrites) {
-        // The call-site rewrite patches the bytes in place, without ASM (see CallSiteRewriter): a class that only
-        // needs it is never parsed, and the hooks below go into the rewritten class.
-        byte[] rewritten = rewrites ? rewriter.rewrite(bytes) : null;
-        if (hooks.isEmpty() && !aborts) {
-            return rewritten;
-        }
-        byte[] in = rewritten != null ? rewritten : bytes;
+    /** The class with the hooks and abort checks woven into it, or null when none applies to any of its methods. */
+    private byte[] weave(String className, byte[] in, List<LineHook> hooks, boolean aborts) {
         ClassReader reader = ClassFiles.reader(in);
         int version = ClassFiles.majorVersion(in);
         Set<String> declared = needsDeclaredNames(hooks) ? declaredMethodNames(reader) : Set.of();
@@ -203,7 +211,7 @@ final class Weaver implements ClassFileTransformer {
             }
         }, expand ? ClassReader.EXPAND_FRAMES : 0);
         if (woven.isEmpty()) {
-            return rewritten;
+            return null;
         }
         byte[] out = ClassFiles.withVersionOf(in, writer.toByteArray());
         for (String line : woven) {

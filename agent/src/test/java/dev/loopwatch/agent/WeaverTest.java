@@ -163,6 +163,23 @@ class WeaverTest {
                 bytes(WaitsOnce.NamesWait.class)), "a class that only names a wait is left as it is");
     }
 
+    /** A hook that cannot be woven is left out, and said; the class keeps its call-site rewrite. */
+    @Test
+    void aHookThatFailsDoesNotCostTheClassItsRewrite() throws Exception {
+        String name = WaitsOnce.class.getName();
+        LibraryLine broken = LibraryLine.everywhere("broken", List.of(new Hook(TypeMatch.named(name), named("plain"),
+                null))); // no advice: weaving it throws
+        Weaver weaver = new Weaver(List.of(broken), null, BlockingInstaller.rewriter(List.of()),
+                BridgeVisibility.assumed());
+        ClassLoader app = WeaverTest.class.getClassLoader();
+        byte[] out = weaver.transform(null, app, name.replace('.', '/'), null, null, bytes(WaitsOnce.class));
+        assertNotNull(out, "rewritten all the same");
+        verify(name, out, app);
+        assertTrue(callsBridge(out));
+        assertTrue(dev.loopwatch.core.Diagnostics.failures().containsKey("instrumentation broken of " + name),
+                dev.loopwatch.core.Diagnostics.failures().keySet().toString());
+    }
+
     /** The instructions of the first method of that name, as text. */
     private static String methodBytes(byte[] bytes, String method) {
         StringBuilder code = new StringBuilder();
