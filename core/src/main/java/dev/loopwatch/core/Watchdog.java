@@ -243,7 +243,7 @@ final class Watchdog implements Runnable {
                     // Registered since the last scan, with its counter at 0 then: the tasks it ran before this first
                     // look are counted like those between two ticks.
                     w.seq = 0;
-                    w.lastSeen = live[i].registeredAt();
+                    w.lastSeen = registered;
                 }
             }
             next[i] = w;

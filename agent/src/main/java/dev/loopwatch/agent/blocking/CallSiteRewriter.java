@@ -149,9 +149,7 @@ public final class CallSiteRewriter implements CallPatch.Skip {
     /** The redirect of this call, or null. */
     private CallPatch.Redirect redirectOf(int opcode, String owner, String method, String desc) {
         for (CallPatch.Redirect r : redirects) {
-            if (r.isStatic() == (opcode == Opcodes.INVOKESTATIC) && opcode != Opcodes.INVOKESPECIAL
-                    && r.name().equals(method) && r.descriptor().equals(desc)
-                    && (r.owner() == null || r.owner().equals(owner))) {
+            if (r.matches(opcode, owner, method, desc)) {
                 return r;
             }
         }

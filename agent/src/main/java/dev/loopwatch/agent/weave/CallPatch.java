@@ -17,6 +17,12 @@ public final class CallPatch {
     /** Calls to {@code name descriptor} (of {@code owner}, or of any owner when null) become calls to {@code to...}. */
     public record Redirect(boolean isStatic, String owner, String name, String descriptor, String toName,
                            String toDescriptor) {
+        /** Whether this redirect takes a call decoded by ASM (its opcode, owner, name and descriptor). */
+        public boolean matches(int opcode, String callOwner, String callName, String callDescriptor) {
+            return isStatic == (opcode == INVOKESTATIC) && (opcode == INVOKESTATIC || opcode == INVOKEVIRTUAL
+                    || opcode == INVOKEINTERFACE) && name.equals(callName) && descriptor.equals(callDescriptor)
+                    && (owner == null || owner.equals(callOwner));
+        }
     }
 
     /** Which methods' calls are left as they are (the allow-list). */

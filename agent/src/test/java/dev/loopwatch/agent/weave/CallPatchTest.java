@@ -193,9 +193,7 @@ class CallPatchTest {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
                         for (CallPatch.Redirect r : REDIRECTS) {
-                            if (r.isStatic() == (opcode == Opcodes.INVOKESTATIC) && opcode != Opcodes.INVOKESPECIAL
-                                    && r.name().equals(method) && r.descriptor().equals(desc)
-                                    && (r.owner() == null || r.owner().equals(owner))) {
+                            if (r.matches(opcode, owner, method, desc)) {
                                 super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, r.toName(), r.toDescriptor(), false);
                                 return;
                             }
